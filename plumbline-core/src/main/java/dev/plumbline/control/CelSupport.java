@@ -1,0 +1,144 @@
+package dev.plumbline.control;
+
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelFunctionDecl;
+import dev.cel.common.CelOptions;
+import dev.cel.common.CelOverloadDecl;
+import dev.cel.common.CelValidationException;
+import dev.cel.common.types.CelKind;
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.ListType;
+import dev.cel.common.types.MapType;
+import dev.cel.common.types.OpaqueType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.compiler.CelCompiler;
+import dev.cel.compiler.CelCompilerBuilder;
+import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.extensions.CelExtensions;
+import dev.cel.parser.CelStandardMacro;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelFunctionBinding;
+import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelRuntimeFactory;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The CEL environment every control is compiled in: one compiler per {@link Target} (so a control
+ * can only use the variables its target has) and one shared runtime.
+ *
+ * <p>Besides standard CEL, the optional-field syntax ({@code a.?b.orValue(x)}), and the strings,
+ * lists, sets, comprehensions (two-variable {@code transformList}), regex and encoders
+ * ({@code base64.decode}) extensions, expressions can call:
+ *
+ * <ul>
+ *   <li>{@code selects(selector, labels)}: whether a Kubernetes label selector
+ *       ({@code matchLabels}, {@code matchExpressions}) selects a set of labels;
+ *   <li>{@code inventory.list(kind)} and {@code inventory.list(kind, namespace)}: the objects of
+ *       the scan of a kind.
+ * </ul>
+ */
+final class CelSupport {
+  static final CelType OBJECT = MapType.create(SimpleType.STRING, SimpleType.DYN);
+  static final CelType INVENTORY = OpaqueType.create("plumbline.Inventory");
+  private static final CelType DYN_LIST = ListType.create(SimpleType.DYN);
+
+  private static final CelSupport INSTANCE = new CelSupport();
+
+  private final CelOptions options = CelOptions.current()
+      .enableHeterogeneousNumericComparisons(true)
+      .comprehensionMaxIterations(1_000_000)
+      .build();
+  private final Map<Target, CelCompiler> compilers = new EnumMap<>(Target.class);
+  private final CelRuntime runtime;
+
+  private CelSupport() {
+    for (Target target : Target.values()) {
+      CelCompilerBuilder b = CelCompilerFactory.standardCelCompilerBuilder()
+          .setOptions(options)
+          .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+          .addLibraries(CelExtensions.optional(), CelExtensions.strings(),
+              CelExtensions.comprehensions(), CelExtensions.lists(), CelExtensions.sets(options),
+              CelExtensions.encoders(options), CelExtensions.regex())
+          .addFunctionDeclarations(functions())
+          .addVar("object", OBJECT)
+          .addVar("inventory", INVENTORY);
+      if (target != Target.RESOURCE) {
+        b.addVar("podSpec", OBJECT).addVar("podMetadata", OBJECT);
+      }
+      if (target == Target.CONTAINER) {
+        b.addVar("container", OBJECT).addVar("containerType", SimpleType.STRING);
+      }
+      compilers.put(target, b.build());
+    }
+    runtime = CelRuntimeFactory.standardCelRuntimeBuilder()
+        .setOptions(options)
+        .addLibraries(CelExtensions.optional(), CelExtensions.strings(),
+            CelExtensions.comprehensions(), CelExtensions.lists(), CelExtensions.sets(options),
+            CelExtensions.encoders(options), CelExtensions.regex())
+        .addFunctionBindings(bindings())
+        .build();
+  }
+
+  static CelSupport get() {
+    return INSTANCE;
+  }
+
+  private static List<CelFunctionDecl> functions() {
+    return List.of(
+        CelFunctionDecl.newFunctionDeclaration("selects",
+            CelOverloadDecl.newGlobalOverload("selects_dyn_dyn", SimpleType.BOOL, SimpleType.DYN,
+                SimpleType.DYN)),
+        CelFunctionDecl.newFunctionDeclaration("list",
+            CelOverloadDecl.newMemberOverload("inventory_list_kind", DYN_LIST, INVENTORY,
+                SimpleType.STRING),
+            CelOverloadDecl.newMemberOverload("inventory_list_kind_namespace", DYN_LIST,
+                INVENTORY, SimpleType.STRING, SimpleType.STRING)));
+  }
+
+  private static List<CelFunctionBinding> bindings() {
+    return List.of(
+        CelFunctionBinding.from("selects_dyn_dyn", Object.class, Object.class,
+            LabelSelectors::selects),
+        CelFunctionBinding.from("inventory_list_kind", Inventory.class, String.class,
+            Inventory::list),
+        CelFunctionBinding.from("inventory_list_kind_namespace",
+            List.of(Inventory.class, String.class, String.class),
+            args -> ((Inventory) args[0]).list((String) args[1], (String) args[2])));
+  }
+
+  /** The result an expression must have. */
+  enum Result {
+    BOOL,
+    LIST
+  }
+
+  /**
+   * Parses and type-checks an expression for a target.
+   *
+   * @throws IllegalArgumentException with the compiler's message (position and caret included)
+   */
+  CelRuntime.Program compile(Target target, String expression, Result result) {
+    CelAbstractSyntaxTree ast;
+    try {
+      ast = compilers.get(target).compile(expression).getAst();
+    } catch (CelValidationException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    CelKind kind = ast.getResultType().kind();
+    if (result == Result.BOOL && kind != CelKind.BOOL && kind != CelKind.DYN) {
+      throw new IllegalArgumentException(
+          "the expression must be a bool, but it is " + ast.getResultType().name());
+    }
+    if (result == Result.LIST && kind != CelKind.LIST && kind != CelKind.DYN) {
+      throw new IllegalArgumentException(
+          "the expression must be a list, but it is " + ast.getResultType().name());
+    }
+    try {
+      return runtime.createProgram(ast);
+    } catch (CelEvaluationException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+}

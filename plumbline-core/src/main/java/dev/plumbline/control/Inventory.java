@@ -1,0 +1,60 @@
+package dev.plumbline.control;
+
+import dev.plumbline.resource.Resource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every object of a scan, indexed by kind and namespace, for controls that judge one object by
+ * others (a workload no NetworkPolicy selects, a binding to a powerful role). In CEL:
+ * {@code inventory.list('NetworkPolicy', object.metadata.namespace)}.
+ */
+public final class Inventory {
+  /** An inventory with nothing in it. */
+  public static final Inventory EMPTY = new Inventory(Map.of());
+
+  private final Map<String, Map<String, List<Object>>> byKind;
+
+  private Inventory(Map<String, Map<String, List<Object>>> byKind) {
+    this.byKind = byKind;
+  }
+
+  /** An inventory of the given resources. */
+  public static Inventory of(Collection<Resource> resources) {
+    Map<String, Map<String, List<Object>>> byKind = new HashMap<>();
+    for (Resource r : resources) {
+      byKind.computeIfAbsent(r.kind(), k -> new HashMap<>())
+          .computeIfAbsent(r.namespace(), n -> new ArrayList<>())
+          .add(r.object());
+    }
+    return new Inventory(byKind);
+  }
+
+  /** The objects of a kind in every namespace, in input order per namespace. */
+  public List<Object> list(String kind) {
+    Map<String, List<Object>> byNamespace = byKind.get(kind);
+    if (byNamespace == null) {
+      return Collections.emptyList();
+    }
+    if (byNamespace.size() == 1) {
+      return Collections.unmodifiableList(byNamespace.values().iterator().next());
+    }
+    List<Object> all = new ArrayList<>();
+    byNamespace.keySet().stream().sorted().forEach(ns -> all.addAll(byNamespace.get(ns)));
+    return all;
+  }
+
+  /** The objects of a kind in one namespace ({@code ""} for cluster-scoped objects). */
+  public List<Object> list(String kind, String namespace) {
+    Map<String, List<Object>> byNamespace = byKind.get(kind);
+    if (byNamespace == null) {
+      return Collections.emptyList();
+    }
+    List<Object> list = byNamespace.get(namespace == null ? "" : namespace);
+    return list == null ? Collections.emptyList() : Collections.unmodifiableList(list);
+  }
+}

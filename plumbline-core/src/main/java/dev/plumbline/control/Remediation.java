@@ -1,0 +1,139 @@
+package dev.plumbline.control;
+
+import dev.plumbline.resource.FieldPath;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How to fix what a control finds: words for a person and, where a safe automatic change exists,
+ * a patch relative to the control's target.
+ *
+ * <p>Patch semantics are JSON Patch with one convenience: {@code add} creates missing parent
+ * objects, so {@code add /securityContext/runAsNonRoot} works on a container with no security
+ * context. {@code remove} of a missing field does nothing. {@link #absolute} turns a patch into
+ * strict RFC 6902 operations on the whole object, adding the parents explicitly.
+ *
+ * @param text what to change, in words
+ * @param patch the automatic change, empty when there is none
+ * @param safe whether the patch can be applied without a person's review
+ */
+public record Remediation(String text, List<PatchOp> patch, boolean safe) {
+  public Remediation {
+    patch = List.copyOf(patch);
+  }
+
+  public boolean hasPatch() {
+    return !patch.isEmpty();
+  }
+
+  /**
+   * Applies the patch at each target path of {@code object}, in place.
+   *
+   * @throws IllegalArgumentException when a path crosses a value that is not an object or list
+   */
+  public void applyInPlace(Map<String, Object> object, List<FieldPath> targets) {
+    for (FieldPath target : targets) {
+      for (PatchOp op : patch) {
+        apply(object, target.concat(op.path()), op);
+      }
+    }
+  }
+
+  /** The patch as strict RFC 6902 operations against {@code object}, for one target path. */
+  public List<Map<String, Object>> absolute(Map<String, Object> object, FieldPath target) {
+    List<Map<String, Object>> ops = new ArrayList<>();
+    Object copy = Json.deepCopy(object);
+    for (PatchOp op : patch) {
+      FieldPath full = target.concat(op.path());
+      if (op.op().equals("remove") && full.lookup(copy) == null
+          && !(full.parent().lookup(copy) instanceof Map<?, ?> m
+              && m.containsKey(last(full)))) {
+        continue;
+      }
+      if (!op.op().equals("remove")) {
+        FieldPath parent = FieldPath.ROOT;
+        for (Object segment : full.parent().segments()) {
+          parent = segment instanceof Integer i ? parent.index(i) : parent.key((String) segment);
+          if (parent.lookup(copy) == null) {
+            ops.add(op("add", parent, new LinkedHashMap<>()));
+            apply(copy, parent, new PatchOp("add", FieldPath.ROOT, new LinkedHashMap<>()));
+          }
+        }
+      }
+      String kind = op.op().equals("remove") ? "remove"
+          : full.lookup(copy) != null ? "replace" : "add";
+      ops.add(op(kind, full, op.value()));
+      apply(copy, full, op);
+    }
+    return ops;
+  }
+
+  private static Map<String, Object> op(String kind, FieldPath path, Object value) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("op", kind);
+    m.put("path", path.toPointer());
+    if (!kind.equals("remove")) {
+      m.put("value", Json.deepCopy(value));
+    }
+    return m;
+  }
+
+  private static Object last(FieldPath path) {
+    List<Object> s = path.segments();
+    return s.isEmpty() ? null : s.get(s.size() - 1);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void apply(Object root, FieldPath path, PatchOp op) {
+    List<Object> segments = path.segments();
+    if (segments.isEmpty()) {
+      throw new IllegalArgumentException("a patch cannot replace the whole target");
+    }
+    Object current = root;
+    for (int i = 0; i < segments.size() - 1; i++) {
+      Object segment = segments.get(i);
+      Object next;
+      if (current instanceof Map<?, ?> map && segment instanceof String key) {
+        next = map.get(key);
+        if (next == null) {
+          if (op.op().equals("remove")) {
+            return;
+          }
+          next = new LinkedHashMap<String, Object>();
+          ((Map<String, Object>) map).put(key, next);
+        }
+      } else if (current instanceof List<?> list && segment instanceof Integer index
+          && index < list.size()) {
+        next = list.get(index);
+      } else {
+        throw new IllegalArgumentException("patch path " + path + " crosses a non-object at "
+            + segment);
+      }
+      current = next;
+    }
+    Object lastSegment = segments.get(segments.size() - 1);
+    if (current instanceof Map<?, ?> map && lastSegment instanceof String key) {
+      Map<String, Object> m = (Map<String, Object>) map;
+      if (op.op().equals("remove")) {
+        m.remove(key);
+      } else {
+        m.put(key, Json.deepCopy(op.value()));
+      }
+    } else if (current instanceof List<?> list && lastSegment instanceof Integer index) {
+      List<Object> l = (List<Object>) list;
+      switch (op.op()) {
+        case "remove" -> {
+          if (index < l.size()) {
+            l.remove((int) index);
+          }
+        }
+        case "replace" -> l.set(index, Json.deepCopy(op.value()));
+        default -> l.add(Math.min(index, l.size()), Json.deepCopy(op.value()));
+      }
+    } else {
+      throw new IllegalArgumentException("patch path " + path + " does not name a field");
+    }
+  }
+}

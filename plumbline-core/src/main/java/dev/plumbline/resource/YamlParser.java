@@ -1,0 +1,428 @@
+package dev.plumbline.resource;
+
+import java.io.Reader;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.common.Anchor;
+import org.snakeyaml.engine.v2.events.AliasEvent;
+import org.snakeyaml.engine.v2.events.CollectionStartEvent;
+import org.snakeyaml.engine.v2.events.Event;
+import org.snakeyaml.engine.v2.events.NodeEvent;
+import org.snakeyaml.engine.v2.events.ScalarEvent;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+
+/**
+ * Turns a YAML (or JSON) stream into plain Java values, one document at a time, with the line of
+ * every entry.
+ *
+ * <p>It works on parser events rather than on a node tree, so memory stays proportional to one
+ * document, and it enforces the limits a hostile file needs: alias expansion (the "billion laughs"
+ * bomb), nesting depth and alias count. Values are {@code Map<String,Object>},
+ * {@code List<Object>}, {@link String}, {@link Long}, {@link Double}, {@link Boolean} and null,
+ * resolved as Kubernetes resolves them (see {@link Scalars}).
+ */
+final class YamlParser {
+  /** Limits that bound the work one document may cause. */
+  record Limits(int maxDepth, int maxAliases, long maxAliasNodes) {
+    static final Limits DEFAULT = new Limits(512, 10_000, 200_000);
+  }
+
+  /** A parsed document: its index in the stream (0-based), first line, value and line index. */
+  record Document(int index, int line, Object root, LineIndex lines) {}
+
+  /** Receives documents and problems in stream order. */
+  interface Sink {
+    void document(Document document);
+
+    /**
+     * A problem. {@code fatal} problems end the stream (the parser cannot resynchronise after a
+     * syntax error); others concern one document, which is then either kept (duplicate keys) or
+     * dropped (limits).
+     */
+    void problem(int documentIndex, int line, String message, boolean fatal);
+  }
+
+  private static final String MERGE = "<<";
+
+  private final Limits limits;
+
+  YamlParser(Limits limits) {
+    this.limits = limits;
+  }
+
+  void parse(Reader reader, Sink sink) {
+    LoadSettings settings =
+        LoadSettings.builder().setCodePointLimit(Integer.MAX_VALUE).setUseMarks(true).build();
+    Iterator<Event> events = new Parse(settings).parseReader(reader).iterator();
+    int documentIndex = -1;
+    DocumentBuilder builder = null;
+    try {
+      while (events.hasNext()) {
+        Event event = events.next();
+        switch (event.getEventId()) {
+          case DocumentStart -> {
+            documentIndex++;
+            builder = new DocumentBuilder(documentIndex, line(event));
+          }
+          case DocumentEnd -> {
+            if (builder != null) {
+              builder.finish(sink);
+            }
+            builder = null;
+          }
+          case StreamStart, StreamEnd, Comment -> {
+            // nothing to build
+          }
+          default -> {
+            if (builder != null && !builder.failed) {
+              try {
+                builder.accept(event, sink);
+              } catch (LimitException e) {
+                builder.failed = true;
+                sink.problem(documentIndex, e.line, e.getMessage(), false);
+              }
+            }
+          }
+        }
+      }
+    } catch (MarkedYamlEngineException e) {
+      int line = e.getProblemMark().or(e::getContextMark).map(m -> m.getLine() + 1).orElse(0);
+      sink.problem(Math.max(documentIndex, 0), line, describe(e), true);
+    } catch (YamlEngineException e) {
+      sink.problem(Math.max(documentIndex, 0), 0, "YAML error: " + e.getMessage(), true);
+    }
+  }
+
+  private static String describe(MarkedYamlEngineException e) {
+    StringBuilder sb = new StringBuilder("YAML syntax error: ");
+    if (e.getContext() != null) {
+      sb.append(e.getContext());
+      if (e.getProblem() != null) {
+        sb.append(", ");
+      }
+    }
+    if (e.getProblem() != null) {
+      sb.append(e.getProblem());
+    }
+    Optional<Mark> mark = e.getProblemMark();
+    mark.ifPresent(m -> sb.append(" (column ").append(m.getColumn() + 1).append(')'));
+    return sb.toString();
+  }
+
+  private static int line(Event event) {
+    return event.getStartMark().map(m -> m.getLine() + 1).orElse(0);
+  }
+
+  /** Thrown when a document exceeds a limit; the document is dropped. */
+  private static final class LimitException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final int line;
+
+    LimitException(int line, String message) {
+      super(message, null, false, false);
+      this.line = line;
+    }
+  }
+
+  /** One open mapping or sequence. */
+  private static final class Frame {
+    final Object container;
+    final boolean isMap;
+    final String anchor;
+    final int line;
+    int[] lines = new int[8];
+    int size;
+    // mapping state
+    boolean expectKey = true;
+    String key;
+    int keyLine;
+    boolean mergeKey;
+    List<Map<?, ?>> merges;
+    Map<String, Integer> firstLine;
+
+    Frame(Object container, boolean isMap, String anchor, int line) {
+      this.container = container;
+      this.isMap = isMap;
+      this.anchor = anchor;
+      this.line = line;
+    }
+
+    void addLine(int line) {
+      if (size == lines.length) {
+        lines = java.util.Arrays.copyOf(lines, size * 2);
+      }
+      lines[size++] = line;
+    }
+  }
+
+  private final class DocumentBuilder {
+    final int index;
+    final int startLine;
+    final ArrayDeque<Frame> stack = new ArrayDeque<>();
+    final IdentityHashMap<Object, int[]> childLines = new IdentityHashMap<>();
+    final Map<String, Object> anchors = new HashMap<>();
+    final Map<String, Long> anchorSizes = new HashMap<>();
+    Object root;
+    int rootLine;
+    boolean hasRoot;
+    boolean failed;
+    int aliases;
+    long aliasNodes;
+
+    DocumentBuilder(int index, int startLine) {
+      this.index = index;
+      this.startLine = startLine;
+    }
+
+    void accept(Event event, Sink sink) {
+      int line = line(event);
+      switch (event.getEventId()) {
+        case Scalar -> {
+          ScalarEvent scalar = (ScalarEvent) event;
+          Frame top = stack.peek();
+          if (top != null && top.isMap && top.expectKey) {
+            acceptKey(top, scalar, line);
+            return;
+          }
+          Object value = scalarValue(scalar, line);
+          remember(scalar, value, 1);
+          add(value, line, sink);
+        }
+        case MappingStart, SequenceStart -> {
+          Frame top = stack.peek();
+          if (top != null && top.isMap && top.expectKey) {
+            throw new LimitException(line, "a mapping key must be a scalar");
+          }
+          if (stack.size() >= limits.maxDepth()) {
+            throw new LimitException(
+                line, "nesting deeper than " + limits.maxDepth() + " levels; document not scanned");
+          }
+          boolean isMap = event.getEventId() == Event.ID.MappingStart;
+          Object container = isMap ? new LinkedHashMap<String, Object>() : new ArrayList<>();
+          String anchor = ((CollectionStartEvent) event).getAnchor().map(Anchor::getValue)
+              .orElse(null);
+          stack.push(new Frame(container, isMap, anchor, line));
+        }
+        case MappingEnd, SequenceEnd -> {
+          Frame frame = stack.pop();
+          if (frame.isMap && frame.merges != null) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> map = (Map<String, Object>) frame.container;
+            for (Map<?, ?> merge : frame.merges) {
+              for (Map.Entry<?, ?> e : merge.entrySet()) {
+                if (!map.containsKey((String) e.getKey())) {
+                  map.put((String) e.getKey(), e.getValue());
+                  frame.addLine(frame.line);
+                }
+              }
+            }
+          }
+          childLines.put(frame.container, java.util.Arrays.copyOf(frame.lines, frame.size));
+          if (frame.anchor != null) {
+            anchors.put(frame.anchor, frame.container);
+            anchorSizes.put(frame.anchor, countNodes(frame.container));
+          }
+          add(frame.container, frame.line, sink);
+        }
+        case Alias -> {
+          String name = ((AliasEvent) event).getAlias().getValue();
+          if (!anchors.containsKey(name)) {
+            throw new LimitException(line, "alias *" + name + " refers to no complete anchor");
+          }
+          if (++aliases > limits.maxAliases()) {
+            throw new LimitException(line, "more than " + limits.maxAliases()
+                + " aliases in one document; document not scanned");
+          }
+          long size = anchorSizes.getOrDefault(name, 1L);
+          aliasNodes += size;
+          if (aliasNodes > limits.maxAliasNodes()) {
+            throw new LimitException(line, "aliases expand to more than " + limits.maxAliasNodes()
+                + " nodes (a \"billion laughs\" bomb?); document not scanned");
+          }
+          Object copy = copy(anchors.get(name), line);
+          Frame top = stack.peek();
+          if (top != null && top.isMap && top.expectKey) {
+            if (copy instanceof Map || copy instanceof List) {
+              throw new LimitException(line, "a mapping key must be a scalar");
+            }
+            String key = Scalars.keyString(copy, String.valueOf(copy));
+            beginEntry(top, key, line, false);
+            return;
+          }
+          add(copy, line, sink);
+        }
+        default -> {
+          // comments and stream markers carry no values
+        }
+      }
+    }
+
+    private void acceptKey(Frame frame, ScalarEvent scalar, int line) {
+      boolean merge = scalar.isPlain() && scalar.getTag().isEmpty()
+          && MERGE.equals(scalar.getValue());
+      Object resolved = scalarValue(scalar, line);
+      String key = Scalars.keyString(resolved, scalar.getValue());
+      remember(scalar, key, 1);
+      beginEntry(frame, key, line, merge);
+    }
+
+    private void beginEntry(Frame frame, String key, int line, boolean merge) {
+      frame.expectKey = false;
+      frame.mergeKey = merge;
+      frame.key = key;
+      frame.keyLine = line;
+    }
+
+    private Object scalarValue(ScalarEvent scalar, int line) {
+      Optional<String> tag = scalar.getTag();
+      try {
+        if (tag.isPresent() && !"!".equals(tag.get())) {
+          return Scalars.resolveTagged(tag.get(), scalar.getValue(), scalar.isPlain());
+        }
+      } catch (IllegalArgumentException e) {
+        throw new LimitException(line, "value with tag " + tag.get() + ": " + e.getMessage());
+      }
+      if (!scalar.isPlain() || tag.isPresent()) {
+        return scalar.getValue();
+      }
+      return Scalars.resolvePlain(scalar.getValue());
+    }
+
+    private void remember(NodeEvent event, Object value, long size) {
+      event.getAnchor().ifPresent(a -> {
+        anchors.put(a.getValue(), value);
+        anchorSizes.put(a.getValue(), size);
+      });
+    }
+
+    @SuppressWarnings("unchecked")
+    private void add(Object value, int line, Sink sink) {
+      Frame top = stack.peek();
+      if (top == null) {
+        root = value;
+        rootLine = line;
+        hasRoot = true;
+        return;
+      }
+      if (!top.isMap) {
+        ((List<Object>) top.container).add(value);
+        top.addLine(line);
+        return;
+      }
+      Map<String, Object> map = (Map<String, Object>) top.container;
+      top.expectKey = true;
+      if (top.mergeKey) {
+        if (top.merges == null) {
+          top.merges = new ArrayList<>();
+        }
+        if (value instanceof Map<?, ?> m) {
+          top.merges.add(m);
+        } else if (value instanceof List<?> list) {
+          for (Object item : list) {
+            if (!(item instanceof Map<?, ?> m)) {
+              throw new LimitException(top.keyLine, "merge key '<<' needs mappings");
+            }
+            top.merges.add(m);
+          }
+        } else {
+          throw new LimitException(top.keyLine, "merge key '<<' needs a mapping");
+        }
+        return;
+      }
+      String key = top.key;
+      if (map.containsKey(key)) {
+        int first = top.firstLine == null ? 0 : top.firstLine.getOrDefault(key, 0);
+        sink.problem(index, top.keyLine, "duplicate key '" + key + "'"
+            + (first > 0 ? " (first defined at line " + first + ")" : "")
+            + "; Kubernetes rejects this, the last value is scanned", false);
+        // last value wins, at the position of the last occurrence
+        int position = 0;
+        for (String k : map.keySet()) {
+          if (k.equals(key)) {
+            break;
+          }
+          position++;
+        }
+        map.remove(key);
+        System.arraycopy(top.lines, position + 1, top.lines, position, top.size - position - 1);
+        top.size--;
+      }
+      map.put(key, value);
+      top.addLine(top.keyLine);
+      if (top.firstLine == null) {
+        top.firstLine = new HashMap<>();
+      }
+      top.firstLine.putIfAbsent(key, top.keyLine);
+    }
+
+    /** A deep copy for an alias; every copied entry gets the alias's line. */
+    private Object copy(Object value, int line) {
+      if (value instanceof Map<?, ?> map) {
+        Map<String, Object> copy = new LinkedHashMap<>(map.size() * 2);
+        int[] lines = new int[map.size()];
+        int i = 0;
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+          copy.put((String) e.getKey(), copy(e.getValue(), line));
+          lines[i++] = line;
+        }
+        childLines.put(copy, lines);
+        return copy;
+      }
+      if (value instanceof List<?> list) {
+        List<Object> copy = new ArrayList<>(list.size());
+        int[] lines = new int[list.size()];
+        int i = 0;
+        for (Object item : list) {
+          copy.add(copy(item, line));
+          lines[i++] = line;
+        }
+        childLines.put(copy, lines);
+        return copy;
+      }
+      return value;
+    }
+
+    private long countNodes(Object value) {
+      if (value instanceof Map<?, ?> map) {
+        long n = 1;
+        for (Object v : map.values()) {
+          n += countNodes(v);
+          if (n > limits.maxAliasNodes()) {
+            return n;
+          }
+        }
+        return n;
+      }
+      if (value instanceof List<?> list) {
+        long n = 1;
+        for (Object v : list) {
+          n += countNodes(v);
+          if (n > limits.maxAliasNodes()) {
+            return n;
+          }
+        }
+        return n;
+      }
+      return 1;
+    }
+
+    void finish(Sink sink) {
+      if (failed) {
+        return;
+      }
+      sink.document(new Document(index, hasRoot ? rootLine : startLine, hasRoot ? root : null,
+          new LineIndex(childLines)));
+    }
+  }
+}

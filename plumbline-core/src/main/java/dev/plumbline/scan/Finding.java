@@ -1,0 +1,47 @@
+package dev.plumbline.scan;
+
+import dev.plumbline.control.Control;
+import dev.plumbline.control.Severity;
+import dev.plumbline.resource.FieldPath;
+import dev.plumbline.resource.Origin;
+import dev.plumbline.resource.ResourceRef;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * One problem: a control that a resource fails, with the evidence.
+ *
+ * @param id a stable id: the same control, resource (group, kind, namespace, name) and field give
+ *     the same id in every scan, in every front end
+ * @param control the control that found it
+ * @param severity the effective severity (the control's, or the configuration's override)
+ * @param resource the resource
+ * @param path the offending field
+ * @param value the offending value (null when a setting is missing)
+ * @param message what is wrong
+ * @param origin where the resource came from
+ * @param line the line of the field in its file, 0 when not from a file
+ * @param targetPath where the control's target sits: its remediation patch applies there
+ */
+public record Finding(String id, Control control, Severity severity, ResourceRef resource,
+    FieldPath path, Object value, String message, Origin origin, int line, FieldPath targetPath) {
+
+  public String controlId() {
+    return control.id();
+  }
+
+  /** The stable id of a finding. */
+  public static String idOf(String controlId, ResourceRef resource, FieldPath path) {
+    String key = controlId + "\n" + resource.group() + "\n" + resource.kind() + "\n"
+        + resource.namespace() + "\n" + resource.name() + "\n" + path;
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256")
+          .digest(key.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

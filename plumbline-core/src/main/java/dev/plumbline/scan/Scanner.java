@@ -1,0 +1,210 @@
+package dev.plumbline.scan;
+
+import dev.plumbline.control.Control;
+import dev.plumbline.control.EvalContext;
+import dev.plumbline.control.EvaluationException;
+import dev.plumbline.control.Inventory;
+import dev.plumbline.control.Target;
+import dev.plumbline.control.Violation;
+import dev.plumbline.exceptions.PolicyException;
+import dev.plumbline.resource.InputError;
+import dev.plumbline.resource.ManifestReader;
+import dev.plumbline.resource.Origin;
+import dev.plumbline.resource.Resource;
+import dev.plumbline.resource.ResourceRef;
+import dev.plumbline.resource.Workload;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
+
+/**
+ * The engine: evaluates the selected controls against resources. Every front end (manifest scan,
+ * live cluster, admission, monitoring) calls {@link #evaluate}, so a resource gets the same
+ * verdict everywhere.
+ */
+public final class Scanner {
+  /** The verdict on one resource. */
+  public record Verdict(Resource resource, List<Finding> findings, List<Suppressed> suppressed,
+      List<InputError> errors, List<Control> evaluated, Set<String> failedControls,
+      Set<String> suppressedControls) {}
+
+  private static final Comparator<Finding> ORDER = Comparator
+      .comparing((Finding f) -> f.origin().file() == null ? "" : f.origin().file())
+      .thenComparingInt(f -> f.origin().document())
+      .thenComparing(Finding::resource)
+      .thenComparing(Finding::controlId)
+      .thenComparing(Finding::path);
+
+  private final ScanOptions options;
+  private final LocalDate today;
+
+  public Scanner(ScanOptions options) {
+    this.options = options;
+    this.today = LocalDate.ofInstant(options.clock().instant(), ZoneOffset.UTC);
+  }
+
+  public ScanOptions options() {
+    return options;
+  }
+
+  /** Scans what a {@link ManifestReader} read, keeping its errors and notes. */
+  public ScanResult scan(ManifestReader.Result input) {
+    return scan(input.resources(), input.errors(), input.notes(), input.files());
+  }
+
+  /** Scans resources; the inventory holds all of them. */
+  public ScanResult scan(List<Resource> resources, List<InputError> inputErrors,
+      List<dev.plumbline.resource.InputNote> notes, int files) {
+    Instant started = options.clock().instant();
+    Inventory inventory = Inventory.of(resources);
+    List<Verdict> verdicts = IntStream.range(0, resources.size()).parallel()
+        .mapToObj(i -> {
+          Resource r = resources.get(i);
+          return inScope(r) ? evaluate(r, inventory) : null;
+        })
+        .toList();
+    List<Finding> findings = new ArrayList<>();
+    List<Suppressed> suppressed = new ArrayList<>();
+    List<InputError> errors = new ArrayList<>(inputErrors);
+    Map<String, int[]> stats = new LinkedHashMap<>();
+    for (Control c : options.controls()) {
+      stats.put(c.id(), new int[3]);
+    }
+    Map<String, Integer> notScanned = new TreeMap<>();
+    int judged = 0;
+    for (Verdict v : verdicts) {
+      if (v == null) {
+        continue;
+      }
+      findings.addAll(v.findings());
+      suppressed.addAll(v.suppressed());
+      errors.addAll(v.errors());
+      if (v.evaluated().isEmpty()) {
+        notScanned.merge(v.resource().kind(), 1, Integer::sum);
+        continue;
+      }
+      judged++;
+      for (Control c : v.evaluated()) {
+        int[] s = stats.get(c.id());
+        s[0]++;
+        if (v.failedControls().contains(c.id())) {
+          s[1]++;
+        } else if (v.suppressedControls().contains(c.id())) {
+          s[2]++;
+        }
+      }
+    }
+    findings.sort(ORDER);
+    suppressed.sort(Comparator.comparing(Suppressed::finding, ORDER));
+    List<ControlResult> controlResults = new ArrayList<>();
+    for (Control c : options.controls()) {
+      int[] s = stats.get(c.id());
+      controlResults.add(new ControlResult(c, options.severityOf(c), s[0], s[1], s[2]));
+    }
+    return new ScanResult(findings, suppressed, errors, notes, notScanned, controlResults,
+        Scores.frameworks(options, controlResults), Scores.posture(controlResults),
+        judged, files, options.pssVersion(), options.exceptions().expired(today), started);
+  }
+
+  /** Whether the namespace filter lets a resource be judged. */
+  boolean inScope(Resource r) {
+    if (options.namespaces().isEmpty()) {
+      return true;
+    }
+    if (r.kind().equals("Namespace")) {
+      return options.namespaces().contains(r.name());
+    }
+    String ns = r.namespace().isEmpty() && !ClusterScope.isClusterScoped(r.ref())
+        ? "default" : r.namespace();
+    return options.namespaces().contains(ns);
+  }
+
+  /** Evaluates every selected control that targets the resource. */
+  public Verdict evaluate(Resource resource, Inventory inventory) {
+    ResourceRef ref = resource.ref();
+    List<Finding> findings = new ArrayList<>();
+    List<Suppressed> suppressed = new ArrayList<>();
+    List<InputError> errors = new ArrayList<>();
+    List<Control> evaluated = new ArrayList<>();
+    Set<String> failed = new HashSet<>();
+    Set<String> suppressedControls = new HashSet<>();
+    Workload workload = null;
+    List<Workload.Container> containers = null;
+    Object labels = metadataLabels(resource);
+    for (Control control : options.controls()) {
+      if (!control.targets(ref) || !control.availableAt(options.pssVersion())) {
+        continue;
+      }
+      evaluated.add(control);
+      List<Violation> violations = new ArrayList<>();
+      try {
+        if (control.target() == Target.RESOURCE) {
+          violations.addAll(control.evaluate(EvalContext.forResource(resource, inventory),
+              options.pssVersion()));
+        } else {
+          if (workload == null) {
+            workload = Workload.of(resource);
+            containers = workload.containers();
+          }
+          if (control.target() == Target.POD) {
+            violations.addAll(control.evaluate(EvalContext.forPod(resource, workload, inventory),
+                options.pssVersion()));
+          } else {
+            for (Workload.Container c : containers) {
+              violations.addAll(control.evaluate(
+                  EvalContext.forContainer(resource, workload, c, inventory),
+                  options.pssVersion()));
+            }
+          }
+        }
+      } catch (EvaluationException e) {
+        Origin o = resource.origin();
+        String where = o.isFile() ? o.file() : ref.display();
+        errors.add(new InputError(where, o.line(), ref.display() + ": control " + control.id()
+            + " could not be evaluated (is the object valid?): " + e.getMessage()));
+        continue;
+      }
+      if (violations.isEmpty()) {
+        continue;
+      }
+      PolicyException exception = options.exceptions().match(control.id(), control.aliases(),
+          ref, labels instanceof Map<?, ?> m ? m : null, today);
+      Set<String> seen = new HashSet<>();
+      for (Violation v : violations) {
+        if (!seen.add(v.path().toString())) {
+          continue; // the same field reported twice by one control is one finding
+        }
+        Finding f = new Finding(Finding.idOf(control.id(), ref, v.path()), control,
+            options.severityOf(control), ref, v.path(), v.value(), v.message(),
+            resource.origin(), resource.lineOf(v.path()), v.targetPath());
+        if (exception != null) {
+          suppressed.add(new Suppressed(f, exception));
+        } else {
+          findings.add(f);
+        }
+      }
+      if (exception != null) {
+        suppressedControls.add(control.id());
+      } else {
+        failed.add(control.id());
+      }
+    }
+    findings.sort(ORDER);
+    return new Verdict(resource, findings, suppressed, errors, evaluated, failed,
+        suppressedControls);
+  }
+
+  private static Object metadataLabels(Resource r) {
+    Object metadata = r.object().get("metadata");
+    return metadata instanceof Map<?, ?> m ? m.get("labels") : null;
+  }
+}
