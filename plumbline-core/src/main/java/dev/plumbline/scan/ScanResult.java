@@ -22,7 +22,7 @@ import java.util.Map;
  * @param controls how each selected control fared
  * @param frameworks framework scores
  * @param postureScore the severity-weighted pass rate, 0-100 (NaN when nothing was judged)
- * @param resources how many resources were judged
+ * @param judged the resources judged, in input order, with the controls that judged each
  * @param files how many files were read
  * @param pssVersion the Pod Security Standards policy version used
  * @param expiredExceptions exceptions that have expired and no longer apply
@@ -31,7 +31,7 @@ import java.util.Map;
 public record ScanResult(List<Finding> findings, List<Suppressed> suppressed,
     List<InputError> errors, List<InputNote> notes, Map<String, Integer> notScanned,
     List<ControlResult> controls, List<FrameworkScore> frameworks, double postureScore,
-    int resources, int files, PolicyVersion pssVersion, List<PolicyException> expiredExceptions,
+    List<Judged> judged, int files, PolicyVersion pssVersion, List<PolicyException> expiredExceptions,
     Instant scannedAt) {
 
   /** Open findings per severity, every severity present. */

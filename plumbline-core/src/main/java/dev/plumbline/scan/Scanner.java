@@ -80,7 +80,7 @@ public final class Scanner {
       stats.put(c.id(), new int[3]);
     }
     Map<String, Integer> notScanned = new TreeMap<>();
-    int judged = 0;
+    List<Judged> judged = new ArrayList<>();
     for (Verdict v : verdicts) {
       if (v == null) {
         continue;
@@ -92,7 +92,7 @@ public final class Scanner {
         notScanned.merge(v.resource().kind(), 1, Integer::sum);
         continue;
       }
-      judged++;
+      judged.add(new Judged(v.resource().ref(), v.resource().origin(), v.evaluated()));
       for (Control c : v.evaluated()) {
         int[] s = stats.get(c.id());
         s[0]++;
