@@ -36,7 +36,10 @@ import java.util.Map;
  *   <li>{@code selects(selector, labels)}: whether a Kubernetes label selector
  *       ({@code matchLabels}, {@code matchExpressions}) selects a set of labels;
  *   <li>{@code inventory.list(kind)} and {@code inventory.list(kind, namespace)}: the objects of
- *       the scan of a kind.
+ *       the scan of a kind;
+ *   <li>{@code flags(list)}: the {@code --flags} of a command line as a map (see {@link Flags});
+ *   <li>{@code secretKind(string)}, {@code credentialName(string)} and {@code redact(string)}:
+ *       credential detection (see {@link Secrets}).
  * </ul>
  */
 final class CelSupport {
@@ -94,7 +97,19 @@ final class CelSupport {
             CelOverloadDecl.newMemberOverload("inventory_list_kind", DYN_LIST, INVENTORY,
                 SimpleType.STRING),
             CelOverloadDecl.newMemberOverload("inventory_list_kind_namespace", DYN_LIST,
-                INVENTORY, SimpleType.STRING, SimpleType.STRING)));
+                INVENTORY, SimpleType.STRING, SimpleType.STRING)),
+        CelFunctionDecl.newFunctionDeclaration("flags",
+            CelOverloadDecl.newGlobalOverload("flags_dyn",
+                MapType.create(SimpleType.STRING, SimpleType.STRING), SimpleType.DYN)),
+        CelFunctionDecl.newFunctionDeclaration("secretKind",
+            CelOverloadDecl.newGlobalOverload("secret_kind_string", SimpleType.STRING,
+                SimpleType.STRING)),
+        CelFunctionDecl.newFunctionDeclaration("credentialName",
+            CelOverloadDecl.newGlobalOverload("credential_name_string", SimpleType.BOOL,
+                SimpleType.STRING)),
+        CelFunctionDecl.newFunctionDeclaration("redact",
+            CelOverloadDecl.newGlobalOverload("redact_string", SimpleType.STRING,
+                SimpleType.STRING)));
   }
 
   private static List<CelFunctionBinding> bindings() {
@@ -105,7 +120,11 @@ final class CelSupport {
             Inventory::list),
         CelFunctionBinding.from("inventory_list_kind_namespace",
             List.of(Inventory.class, String.class, String.class),
-            args -> ((Inventory) args[0]).list((String) args[1], (String) args[2])));
+            args -> ((Inventory) args[0]).list((String) args[1], (String) args[2])),
+        CelFunctionBinding.from("flags_dyn", Object.class, Flags::parse),
+        CelFunctionBinding.from("secret_kind_string", String.class, Secrets::kindOf),
+        CelFunctionBinding.from("credential_name_string", String.class, Secrets::credentialName),
+        CelFunctionBinding.from("redact_string", String.class, Secrets::redact));
   }
 
   /** The result an expression must have. */

@@ -198,9 +198,37 @@ public final class Scanner {
         failed.add(control.id());
       }
     }
+    dropOverridden(findings, suppressed, evaluated);
     findings.sort(ORDER);
     return new Verdict(resource, findings, suppressed, errors, evaluated, failed,
         suppressedControls);
+  }
+
+  /**
+   * Removes findings that duplicate, on the same field, a finding of a control that overrides
+   * theirs (a restricted check superseding its baseline counterpart). The overridden control
+   * still counts as failed for scoring.
+   */
+  private static void dropOverridden(List<Finding> findings, List<Suppressed> suppressed,
+      List<Control> evaluated) {
+    Map<String, Set<String>> overriddenBy = new LinkedHashMap<>();
+    for (Control c : evaluated) {
+      for (String o : c.overrides()) {
+        overriddenBy.computeIfAbsent(o, k -> new HashSet<>()).add(c.id());
+      }
+    }
+    if (overriddenBy.isEmpty()) {
+      return;
+    }
+    Set<String> reported = new HashSet<>();
+    findings.forEach(f -> reported.add(f.controlId() + " " + f.path()));
+    suppressed.forEach(s -> reported.add(s.finding().controlId() + " " + s.finding().path()));
+    java.util.function.Predicate<Finding> duplicate = f -> {
+      Set<String> by = overriddenBy.get(f.controlId());
+      return by != null && by.stream().anyMatch(r -> reported.contains(r + " " + f.path()));
+    };
+    findings.removeIf(duplicate);
+    suppressed.removeIf(s -> duplicate.test(s.finding()));
   }
 
   private static Object metadataLabels(Resource r) {
