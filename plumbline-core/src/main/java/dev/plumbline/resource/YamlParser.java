@@ -4,7 +4,6 @@ import java.io.Reader;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,9 +55,28 @@ final class YamlParser {
   private static final String MERGE = "<<";
 
   private final Limits limits;
+  /**
+   * Keys and short values repeat across the documents of a file ("name", "image", "apps/v1",
+   * "IfNotPresent"): sharing one String for each keeps a large scan's memory down.
+   */
+  private final Map<String, String> strings = new HashMap<>();
 
   YamlParser(Limits limits) {
     this.limits = limits;
+  }
+
+  private String share(String s) {
+    if (s.length() > 32) {
+      return s;
+    }
+    String shared = strings.putIfAbsent(s, s);
+    if (shared != null) {
+      return shared;
+    }
+    if (strings.size() > 100_000) {
+      strings.clear();
+    }
+    return s;
   }
 
   void parse(Reader reader, Sink sink) {
@@ -170,7 +188,6 @@ final class YamlParser {
     final int index;
     final int startLine;
     final ArrayDeque<Frame> stack = new ArrayDeque<>();
-    final IdentityHashMap<Object, int[]> childLines = new IdentityHashMap<>();
     final Map<String, Object> anchors = new HashMap<>();
     final Map<String, Long> anchorSizes = new HashMap<>();
     Object root;
@@ -209,7 +226,7 @@ final class YamlParser {
                 line, "nesting deeper than " + limits.maxDepth() + " levels; document not scanned");
           }
           boolean isMap = event.getEventId() == Event.ID.MappingStart;
-          Object container = isMap ? new LinkedHashMap<String, Object>() : new ArrayList<>();
+          Object container = isMap ? new Lined.Map() : new Lined.List();
           String anchor = ((CollectionStartEvent) event).getAnchor().map(Anchor::getValue)
               .orElse(null);
           stack.push(new Frame(container, isMap, anchor, line));
@@ -228,7 +245,7 @@ final class YamlParser {
               }
             }
           }
-          childLines.put(frame.container, java.util.Arrays.copyOf(frame.lines, frame.size));
+          ((Lined) frame.container).lines(java.util.Arrays.copyOf(frame.lines, frame.size));
           if (frame.anchor != null) {
             anchors.put(frame.anchor, frame.container);
             anchorSizes.put(frame.anchor, countNodes(frame.container));
@@ -272,7 +289,7 @@ final class YamlParser {
       boolean merge = scalar.isPlain() && scalar.getTag().isEmpty()
           && MERGE.equals(scalar.getValue());
       Object resolved = scalarValue(scalar, line);
-      String key = Scalars.keyString(resolved, scalar.getValue());
+      String key = share(Scalars.keyString(resolved, scalar.getValue()));
       remember(scalar, key, 1);
       beginEntry(frame, key, line, merge);
     }
@@ -294,9 +311,10 @@ final class YamlParser {
         throw new LimitException(line, "value with tag " + tag.get() + ": " + e.getMessage());
       }
       if (!scalar.isPlain() || tag.isPresent()) {
-        return scalar.getValue();
+        return share(scalar.getValue());
       }
-      return Scalars.resolvePlain(scalar.getValue());
+      Object value = Scalars.resolvePlain(scalar.getValue());
+      return value instanceof String text ? share(text) : value;
     }
 
     private void remember(NodeEvent event, Object value, long size) {
@@ -369,25 +387,25 @@ final class YamlParser {
     /** A deep copy for an alias; every copied entry gets the alias's line. */
     private Object copy(Object value, int line) {
       if (value instanceof Map<?, ?> map) {
-        Map<String, Object> copy = new LinkedHashMap<>(map.size() * 2);
+        Lined.Map copy = new Lined.Map();
         int[] lines = new int[map.size()];
         int i = 0;
         for (Map.Entry<?, ?> e : map.entrySet()) {
           copy.put((String) e.getKey(), copy(e.getValue(), line));
           lines[i++] = line;
         }
-        childLines.put(copy, lines);
+        copy.lines(lines);
         return copy;
       }
       if (value instanceof List<?> list) {
-        List<Object> copy = new ArrayList<>(list.size());
+        Lined.List copy = new Lined.List();
         int[] lines = new int[list.size()];
         int i = 0;
         for (Object item : list) {
           copy.add(copy(item, line));
           lines[i++] = line;
         }
-        childLines.put(copy, lines);
+        copy.lines(lines);
         return copy;
       }
       return value;
@@ -422,7 +440,7 @@ final class YamlParser {
         return;
       }
       sink.document(new Document(index, hasRoot ? rootLine : startLine, hasRoot ? root : null,
-          new LineIndex(childLines)));
+          LineIndex.LINED));
     }
   }
 }
