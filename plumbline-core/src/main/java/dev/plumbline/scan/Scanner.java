@@ -4,6 +4,7 @@ import dev.plumbline.control.Control;
 import dev.plumbline.control.EvalContext;
 import dev.plumbline.control.EvaluationException;
 import dev.plumbline.control.Inventory;
+import dev.plumbline.control.Json;
 import dev.plumbline.control.Target;
 import dev.plumbline.control.Violation;
 import dev.plumbline.exceptions.PolicyException;
@@ -137,6 +138,9 @@ public final class Scanner {
     List<Control> evaluated = new ArrayList<>();
     Set<String> failed = new HashSet<>();
     Set<String> suppressedControls = new HashSet<>();
+    // Expressions see the object as the API server does, without null fields; lines, origin and
+    // identity still come from the resource as read.
+    Resource subject = subjectOf(resource);
     Workload workload = null;
     List<Workload.Container> containers = null;
     Object labels = metadataLabels(resource);
@@ -148,20 +152,20 @@ public final class Scanner {
       List<Violation> violations = new ArrayList<>();
       try {
         if (control.target() == Target.RESOURCE) {
-          violations.addAll(control.evaluate(EvalContext.forResource(resource, inventory),
+          violations.addAll(control.evaluate(EvalContext.forResource(subject, inventory),
               options.pssVersion()));
         } else {
           if (workload == null) {
-            workload = Workload.of(resource);
+            workload = Workload.of(subject);
             containers = workload.containers();
           }
           if (control.target() == Target.POD) {
-            violations.addAll(control.evaluate(EvalContext.forPod(resource, workload, inventory),
+            violations.addAll(control.evaluate(EvalContext.forPod(subject, workload, inventory),
                 options.pssVersion()));
           } else {
             for (Workload.Container c : containers) {
               violations.addAll(control.evaluate(
-                  EvalContext.forContainer(resource, workload, c, inventory),
+                  EvalContext.forContainer(subject, workload, c, inventory),
                   options.pssVersion()));
             }
           }
@@ -229,6 +233,17 @@ public final class Scanner {
     };
     findings.removeIf(duplicate);
     suppressed.removeIf(s -> duplicate.test(s.finding()));
+  }
+
+  /** The resource with its null fields left out (itself when it has none), for expressions. */
+  private static Resource subjectOf(Resource resource) {
+    Object clean = Json.withoutNullFields(resource.object());
+    if (clean == resource.object()) {
+      return resource;
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> object = (Map<String, Object>) clean;
+    return Resource.of(object, resource.origin());
   }
 
   private static Object metadataLabels(Resource r) {
