@@ -8,6 +8,7 @@ import dev.plumbline.control.Json;
 import dev.plumbline.control.Target;
 import dev.plumbline.control.Violation;
 import dev.plumbline.exceptions.PolicyException;
+import dev.plumbline.resource.FieldPath;
 import dev.plumbline.resource.InputError;
 import dev.plumbline.resource.ManifestReader;
 import dev.plumbline.resource.Origin;
@@ -19,7 +20,9 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -189,7 +192,7 @@ public final class Scanner {
         }
         Finding f = new Finding(Finding.idOf(control.id(), ref, v.path()), control,
             options.severityOf(control), ref, v.path(), v.value(), v.message(),
-            resource.origin(), resource.lineOf(v.path()), v.targetPath());
+            resource.origin(), resource.lineOf(v.path()), v.targetPath(), List.of());
         if (exception != null) {
           suppressed.add(new Suppressed(f, exception));
         } else {
@@ -209,30 +212,81 @@ public final class Scanner {
   }
 
   /**
-   * Removes findings that duplicate, on the same field, a finding of a control that overrides
-   * theirs (a restricted check superseding its baseline counterpart). The overridden control
-   * still counts as failed for scoring.
+   * Merges findings that report, on the same field, the same problem as a finding of a control
+   * that overrides theirs (a restricted check superseding its baseline counterpart): the
+   * overriding control's finding remains and lists the others in {@link Finding#also()}. The
+   * overridden controls still count as failed for scoring.
    */
   private static void dropOverridden(List<Finding> findings, List<Suppressed> suppressed,
       List<Control> evaluated) {
-    Map<String, Set<String>> overriddenBy = new LinkedHashMap<>();
-    for (Control c : evaluated) {
-      for (String o : c.overrides()) {
-        overriddenBy.computeIfAbsent(o, k -> new HashSet<>()).add(c.id());
-      }
-    }
-    if (overriddenBy.isEmpty()) {
+    if (evaluated.stream().allMatch(c -> c.overrides().isEmpty())) {
       return;
     }
-    Set<String> reported = new HashSet<>();
-    findings.forEach(f -> reported.add(f.controlId() + " " + f.path()));
-    suppressed.forEach(s -> reported.add(s.finding().controlId() + " " + s.finding().path()));
-    java.util.function.Predicate<Finding> duplicate = f -> {
-      Set<String> by = overriddenBy.get(f.controlId());
-      return by != null && by.stream().anyMatch(r -> reported.contains(r + " " + f.path()));
-    };
-    findings.removeIf(duplicate);
-    suppressed.removeIf(s -> duplicate.test(s.finding()));
+    Map<String, Control> byId = new HashMap<>();
+    evaluated.forEach(c -> byId.put(c.id(), c));
+    Map<FieldPath, List<Finding>> byPath = new LinkedHashMap<>();
+    findings.forEach(f -> byPath.computeIfAbsent(f.path(), k -> new ArrayList<>()).add(f));
+    suppressed.forEach(x -> byPath.computeIfAbsent(x.finding().path(), k -> new ArrayList<>())
+        .add(x.finding()));
+    Map<Finding, Finding> replaced = new IdentityHashMap<>();
+    for (List<Finding> group : byPath.values()) {
+      if (group.size() < 2) {
+        continue;
+      }
+      List<Finding> kept = new ArrayList<>();
+      List<Finding> dropped = new ArrayList<>();
+      for (Finding f : group) {
+        boolean overridden = group.stream().anyMatch(g -> g != f
+            && overrides(byId, g.controlId(), f.controlId(), new HashSet<>()));
+        (overridden ? dropped : kept).add(f);
+      }
+      for (Finding k : kept) {
+        Set<String> also = new java.util.TreeSet<>(k.also());
+        for (Finding d : dropped) {
+          if (overrides(byId, k.controlId(), d.controlId(), new HashSet<>())) {
+            also.add(d.controlId());
+            also.addAll(d.also());
+          }
+        }
+        if (also.size() != k.also().size()) {
+          replaced.put(k, k.withAlso(List.copyOf(also)));
+        }
+      }
+      dropped.forEach(d -> replaced.put(d, null));
+    }
+    List<Finding> open = new ArrayList<>();
+    for (Finding f : findings) {
+      Finding r = replaced.containsKey(f) ? replaced.get(f) : f;
+      if (r != null) {
+        open.add(r);
+      }
+    }
+    List<Suppressed> quiet = new ArrayList<>();
+    for (Suppressed x : suppressed) {
+      Finding r = replaced.containsKey(x.finding()) ? replaced.get(x.finding()) : x.finding();
+      if (r != null) {
+        quiet.add(new Suppressed(r, x.exception()));
+      }
+    }
+    findings.clear();
+    findings.addAll(open);
+    suppressed.clear();
+    suppressed.addAll(quiet);
+  }
+
+  /** Whether control {@code a} overrides {@code b}, directly or through others. */
+  private static boolean overrides(Map<String, Control> byId, String a, String b,
+      Set<String> seen) {
+    Control c = byId.get(a);
+    if (c == null || !seen.add(a)) {
+      return false;
+    }
+    for (String o : c.overrides()) {
+      if (o.equals(b) || overrides(byId, o, b, seen)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The resource with its null fields left out (itself when it has none), for expressions. */

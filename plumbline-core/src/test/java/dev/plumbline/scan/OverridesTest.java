@@ -40,8 +40,10 @@ class OverridesTest {
           hostPID: true
           containers: [{name: c, image: i:1}]
         """);
-    assertThat(result.findings()).extracting(f -> f.controlId() + " " + f.path())
-        .containsExactly("host-access spec.hostNetwork", "host-access spec.hostPID");
+    assertThat(result.findings()).extracting(f -> f.controlId() + " " + f.path() + " " + f.also())
+        .containsExactly("host-access spec.hostNetwork [host-network]",
+            "host-access spec.hostPID []");
+    assertThat(result.findings().get(0).reports("host-network")).isTrue();
     ControlResult overridden = result.controls().stream()
         .filter(c -> c.control().id().equals("host-network")).findFirst().orElseThrow();
     assertThat(overridden.failed()).as("still failed for scoring").isEqualTo(1);
