@@ -1,5 +1,7 @@
 package dev.plumbline.output;
 
+import java.util.Locale;
+
 /**
  * Text from scanned input made safe to show to a person, on a terminal or in XML: one line, with
  * every control character, line or paragraph separator, bidirectional override and lone surrogate
@@ -28,7 +30,7 @@ final class Printable {
           case '\n' -> sb.append("\\n");
           case '\r' -> sb.append("\\r");
           case '\t' -> sb.append("\\t");
-          default -> sb.append(String.format("\\u%04x", cp));
+          default -> sb.append(String.format(Locale.ROOT, "\\u%04x", cp));
         }
       } else if (sb != null) {
         sb.appendCodePoint(cp);
@@ -45,7 +47,7 @@ final class Printable {
       return escaped;
     }
     int end = Character.isHighSurrogate(escaped.charAt(max - 1)) ? max - 1 : max;
-    return escaped.substring(0, end) + String.format(CUT, escaped.length() - end);
+    return escaped.substring(0, end) + String.format(Locale.ROOT, CUT, escaped.length() - end);
   }
 
   static boolean unsafe(int cp) {

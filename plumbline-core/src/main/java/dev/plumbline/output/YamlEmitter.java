@@ -139,7 +139,7 @@ final class YamlEmitter {
           } else if (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE) {
             sb.append("\\uFFFD"); // a lone surrogate has no UTF-8 form
           } else {
-            sb.append(String.format("\\u%04X", cp));
+            sb.append(String.format(Locale.ROOT, "\\u%04X", cp));
           }
         }
       }
