@@ -157,8 +157,11 @@ final class ScanCommand implements Callable<Integer> {
     ScanResult result = new Scanner(options).scan(input);
 
     boolean toTerminal = outputFile == null && System.console() != null;
-    boolean colour = toTerminal && !noColor && System.getenv("NO_COLOR") == null;
-    OutputContext context = new OutputContext(colour, Main.version(), paths);
+    String noColorEnv = System.getenv("NO_COLOR");
+    boolean colour = toTerminal && !noColor && (noColorEnv == null || noColorEnv.isEmpty());
+    List<String> commandLine = new ArrayList<>(List.of("plumbline"));
+    commandLine.addAll(spec.commandLine().getParseResult().originalArgs());
+    OutputContext context = new OutputContext(Main.version(), colour, commandLine, paths);
     if (outputFile == null) {
       PrintWriter out = spec.commandLine().getOut();
       format.write(result, context, out);

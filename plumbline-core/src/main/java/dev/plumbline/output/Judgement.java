@@ -44,12 +44,17 @@ record Judgement(ResourceRef resource, Origin origin, Control control, Severity 
       severities.put(c.control().id(), c.severity());
     }
     Map<Key, List<Finding>> open = new LinkedHashMap<>();
+    // A finding that stands also for overridden controls is their verdict too.
     for (Finding f : result.findings()) {
-      open.computeIfAbsent(keyOf(f), k -> new ArrayList<>()).add(f);
+      for (Key key : keysOf(f)) {
+        open.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
+      }
     }
     Map<Key, List<Suppressed>> suppressed = new LinkedHashMap<>();
     for (Suppressed s : result.suppressed()) {
-      suppressed.computeIfAbsent(keyOf(s.finding()), k -> new ArrayList<>()).add(s);
+      for (Key key : keysOf(s.finding())) {
+        suppressed.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
+      }
     }
     List<Judgement> all = new ArrayList<>();
     for (Judged j : result.judged()) {
@@ -74,8 +79,13 @@ record Judgement(ResourceRef resource, Origin origin, Control control, Severity 
     return all;
   }
 
-  private static Key keyOf(Finding f) {
-    return new Key(f.resource(), f.origin(), f.controlId());
+  private static List<Key> keysOf(Finding f) {
+    List<Key> keys = new ArrayList<>();
+    keys.add(new Key(f.resource(), f.origin(), f.controlId()));
+    for (String also : f.also()) {
+      keys.add(new Key(f.resource(), f.origin(), also));
+    }
+    return keys;
   }
 
   private static <T> List<T> listOrEmpty(List<T> list) {

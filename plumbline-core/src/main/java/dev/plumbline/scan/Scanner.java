@@ -174,6 +174,8 @@ public final class Scanner {
           }
         }
       } catch (EvaluationException e) {
+        // Neither a pass nor a failure: the judgement did not happen, and the error says why.
+        evaluated.remove(evaluated.size() - 1);
         Origin o = resource.origin();
         String where = o.isFile() ? o.file() : ref.display();
         errors.add(new InputError(where, o.line(), ref.display() + ": control " + control.id()
