@@ -20,8 +20,8 @@ import java.util.Set;
  *   <li>{@code flagViolation(container, name)}: a violation entry for {@code --name}: the path of
  *       the argument that sets it last ({@code container.command[4]}, {@code container.args[2]},
  *       or the {@code container.env[i].value} of an etcd variable) with the flag's value, or, when
- *       the flag is not set, the list the flags are in ({@code container.command}) with a null
- *       value.
+ *       the flag is not set, the list the flags are in ({@code container.args} when there are any,
+ *       else {@code container.command}) with a null value.
  * </ul>
  *
  * <p>The component is the first program a container starts: {@code command[0]} (or
@@ -131,10 +131,12 @@ final class Components {
     return body.equals(flag) || body.startsWith(flag + "=");
   }
 
-  /** The list a new flag belongs in: the command, unless only args are given. */
+  /**
+   * The list a new flag belongs in: args when there are any ({@code command: [kube-apiserver]},
+   * {@code args: [--flags...]}), else the command.
+   */
   private static String home(Object container) {
-    return list(container, "command").isEmpty() && !list(container, "args").isEmpty()
-        ? "args" : "command";
+    return list(container, "args").isEmpty() ? "command" : "args";
   }
 
   private record EnvValue(int index, String value) {}

@@ -82,6 +82,8 @@ class ComponentsTest {
         .containsEntry("path", "container.command").containsEntry("value", null);
     assertThat(Components.violation(container(null, List.of("kube-apiserver")), "audit-log-path"))
         .containsEntry("path", "container.args");
+    assertThat(Components.violation(container(List.of("/usr/local/bin/kube-apiserver"),
+        List.of("--secure-port=6443")), "audit-log-path")).containsEntry("path", "container.args");
     assertThat(Components.violation(command("kube-apiserver", "--audit-log-pathx=/x"),
         "audit-log-path")).containsEntry("path", "container.command");
   }
