@@ -38,6 +38,9 @@ import java.util.Map;
  *   <li>{@code inventory.list(kind)} and {@code inventory.list(kind, namespace)}: the objects of
  *       the scan of a kind;
  *   <li>{@code flags(list)}: the {@code --flags} of a command line as a map (see {@link Flags});
+ *   <li>{@code component(container)}, {@code componentFlags(container)} and
+ *       {@code flagViolation(container, name)}: which Kubernetes component a container runs and
+ *       where its flags are (see {@link Components});
  *   <li>{@code secretKind(string)}, {@code credentialName(string)} and {@code redact(string)}:
  *       credential detection (see {@link Secrets}).
  * </ul>
@@ -101,6 +104,15 @@ final class CelSupport {
         CelFunctionDecl.newFunctionDeclaration("flags",
             CelOverloadDecl.newGlobalOverload("flags_dyn",
                 MapType.create(SimpleType.STRING, SimpleType.STRING), SimpleType.DYN)),
+        CelFunctionDecl.newFunctionDeclaration("component",
+            CelOverloadDecl.newGlobalOverload("component_dyn", SimpleType.STRING, SimpleType.DYN)),
+        CelFunctionDecl.newFunctionDeclaration("componentFlags",
+            CelOverloadDecl.newGlobalOverload("component_flags_dyn",
+                MapType.create(SimpleType.STRING, SimpleType.STRING), SimpleType.DYN)),
+        CelFunctionDecl.newFunctionDeclaration("flagViolation",
+            CelOverloadDecl.newGlobalOverload("flag_violation_dyn_string",
+                MapType.create(SimpleType.STRING, SimpleType.DYN), SimpleType.DYN,
+                SimpleType.STRING)),
         CelFunctionDecl.newFunctionDeclaration("secretKind",
             CelOverloadDecl.newGlobalOverload("secret_kind_string", SimpleType.STRING,
                 SimpleType.STRING)),
@@ -122,6 +134,10 @@ final class CelSupport {
             List.of(Inventory.class, String.class, String.class),
             args -> ((Inventory) args[0]).list((String) args[1], (String) args[2])),
         CelFunctionBinding.from("flags_dyn", Object.class, Flags::parse),
+        CelFunctionBinding.from("component_dyn", Object.class, Components::of),
+        CelFunctionBinding.from("component_flags_dyn", Object.class, Components::flags),
+        CelFunctionBinding.from("flag_violation_dyn_string", Object.class, String.class,
+            Components::violation),
         CelFunctionBinding.from("secret_kind_string", String.class, Secrets::kindOf),
         CelFunctionBinding.from("credential_name_string", String.class, Secrets::credentialName),
         CelFunctionBinding.from("redact_string", String.class, Secrets::redact));

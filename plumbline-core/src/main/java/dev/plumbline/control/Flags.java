@@ -22,7 +22,7 @@ final class Flags {
     for (int i = 0; i < list.size(); i++) {
       String arg = String.valueOf(list.get(i));
       // a shell wrapper ("sh -c 'kube-apiserver --x=y ...'") carries the flags in one string
-      if (arg.contains(" --") && !arg.startsWith("--")) {
+      if (isShellLine(arg)) {
         flags.putAll(parse(List.of(arg.strip().split("\\s+"))));
         continue;
       }
@@ -33,7 +33,8 @@ final class Flags {
       int eq = body.indexOf('=');
       if (eq >= 0) {
         flags.put(body.substring(0, eq), body.substring(eq + 1));
-      } else if (i + 1 < list.size() && !String.valueOf(list.get(i + 1)).startsWith("-")) {
+      } else if (i + 1 < list.size() && !String.valueOf(list.get(i + 1)).startsWith("-")
+          && !isShellLine(String.valueOf(list.get(i + 1)))) {
         flags.put(body, String.valueOf(list.get(i + 1)));
         i++;
       } else {
@@ -41,5 +42,10 @@ final class Flags {
       }
     }
     return flags;
+  }
+
+  /** A script passed to a shell ({@code sh -c "kube-apiserver --x=y"}), not a flag's value. */
+  private static boolean isShellLine(String arg) {
+    return arg.contains(" --") && !arg.startsWith("--");
   }
 }
