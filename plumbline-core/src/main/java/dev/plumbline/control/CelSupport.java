@@ -43,6 +43,10 @@ import java.util.Map;
  *       where its flags are (see {@link Components});
  *   <li>{@code secretKind(string)}, {@code credentialName(string)} and {@code redact(string)}:
  *       credential detection (see {@link Secrets}).
+ *   <li>{@code literalValue(string)}: whether a value is a literal rather than a placeholder or
+ *       reference such as {@code ${DB_PASSWORD}} (see {@link Secrets#literalValue});
+ *   <li>{@code cidrContains(cidr, address)}: whether an IP block holds an address or a block (see
+ *       {@link Cidrs}).
  * </ul>
  */
 final class CelSupport {
@@ -121,7 +125,13 @@ final class CelSupport {
                 SimpleType.STRING)),
         CelFunctionDecl.newFunctionDeclaration("redact",
             CelOverloadDecl.newGlobalOverload("redact_string", SimpleType.STRING,
-                SimpleType.STRING)));
+                SimpleType.STRING)),
+        CelFunctionDecl.newFunctionDeclaration("literalValue",
+            CelOverloadDecl.newGlobalOverload("literal_value_string", SimpleType.BOOL,
+                SimpleType.STRING)),
+        CelFunctionDecl.newFunctionDeclaration("cidrContains",
+            CelOverloadDecl.newGlobalOverload("cidr_contains_string_string", SimpleType.BOOL,
+                SimpleType.STRING, SimpleType.STRING)));
   }
 
   private static List<CelFunctionBinding> bindings() {
@@ -140,7 +150,10 @@ final class CelSupport {
             Components::violation),
         CelFunctionBinding.from("secret_kind_string", String.class, Secrets::kindOf),
         CelFunctionBinding.from("credential_name_string", String.class, Secrets::credentialName),
-        CelFunctionBinding.from("redact_string", String.class, Secrets::redact));
+        CelFunctionBinding.from("redact_string", String.class, Secrets::redact),
+        CelFunctionBinding.from("literal_value_string", String.class, Secrets::literalValue),
+        CelFunctionBinding.from("cidr_contains_string_string", String.class, String.class,
+            Cidrs::contains));
   }
 
   /** The result an expression must have. */
