@@ -70,6 +70,30 @@ class RemediationTest {
   }
 
   @Test
+  void aStarSegmentStandsForEveryListElement() {
+    Remediation noHostPort = new Remediation("x",
+        List.of(new PatchOp("remove", LibraryLoader.fromPointer("/ports/*/hostPort"), null)), false);
+    Map<String, Object> pod = pod();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> container = (Map<String, Object>) FieldPath.parse("spec.containers[0]")
+        .lookup(pod);
+    List<Object> ports = new ArrayList<>();
+    ports.add(new LinkedHashMap<>(Map.of("containerPort", 80L, "hostPort", 80L)));
+    ports.add(new LinkedHashMap<>(Map.of("containerPort", 9090L)));
+    ports.add(new LinkedHashMap<>(Map.of("containerPort", 443L, "hostPort", 443L)));
+    container.put("ports", ports);
+    assertThat(noHostPort.absolute(pod, FieldPath.parse("spec.containers[0]"))).containsExactly(
+        Map.of("op", "remove", "path", "/spec/containers/0/ports/2/hostPort"),
+        Map.of("op", "remove", "path", "/spec/containers/0/ports/0/hostPort"));
+    noHostPort.applyInPlace(pod, List.of(FieldPath.parse("spec.containers[0]")));
+    assertThat(ports).containsExactly(Map.of("containerPort", 80L), Map.of("containerPort", 9090L),
+        Map.of("containerPort", 443L));
+    Map<String, Object> noPorts = pod();
+    noHostPort.applyInPlace(noPorts, List.of(FieldPath.parse("spec.containers[0]")));
+    assertThat(noPorts).as("no list there: nothing to do").isEqualTo(pod());
+  }
+
+  @Test
   void pointersEscapeSlashesAndTildes() {
     assertThat(FieldPath.of("metadata", "annotations", "a/b~c").toPointer())
         .isEqualTo("/metadata/annotations/a~1b~0c");

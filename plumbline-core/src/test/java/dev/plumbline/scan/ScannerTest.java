@@ -103,6 +103,24 @@ class ScannerTest {
   }
 
   @Test
+  void explicitNullsAreUnsetNotEvaluationErrors() {
+    ScanResult result = scan(all(), """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p, namespace: apps}
+        spec:
+          hostNetwork: null
+          containers:
+            - name: app
+              image: app:1.0
+              resources: {limits: {memory: null}}
+        """);
+    assertThat(result.errors()).isEmpty();
+    assertThat(result.findings()).extracting(f -> f.controlId() + " " + f.path())
+        .containsExactly("no-limits spec.containers[0].resources.limits.memory");
+  }
+
+  @Test
   void kindsNoControlJudgesAreListedAsNotScanned() {
     ScanResult result = scan(all(), MANIFESTS);
     assertThat(result.notScanned()).containsExactly(Map.entry("Widget", 1));
