@@ -7,11 +7,14 @@ import dev.cel.common.types.ListType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelFunctionBinding;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 
 /**
  * Kubernetes RBAC semantics for the RBAC controls, as CEL functions:
@@ -146,36 +149,45 @@ final class Rbac {
     return verb.equals("deletecollection") || verb.equals("create") && resource.indexOf('/') < 0;
   }
 
+  /**
+   * The bindings of an inventory by the role they reference ({@code "ClusterRole/name"},
+   * {@code "Role/name"}), built once per inventory: a scan asks for the grantees of every role
+   * that has a finding, from several controls.
+   */
+  private static final Map<Inventory, Map<String, List<Map<?, ?>>>> BINDINGS_BY_ROLE =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  private static Map<String, List<Map<?, ?>>> bindingsByRole(Inventory inventory) {
+    return BINDINGS_BY_ROLE.computeIfAbsent(inventory, inv -> {
+      Map<String, List<Map<?, ?>>> index = new HashMap<>();
+      for (String kind : List.of("ClusterRoleBinding", "RoleBinding")) {
+        for (Object b : inv.list(kind)) {
+          Map<?, ?> roleRef = map(map(b).get("roleRef"));
+          index.computeIfAbsent(string(roleRef.get("kind")) + "/" + string(roleRef.get("name")),
+              k -> new ArrayList<>()).add(map(b));
+        }
+      }
+      return index;
+    });
+  }
+
   /** Who the scanned bindings grant a role to (see the class comment). */
   static List<Object> grantees(Inventory inventory, Object role) {
-    if (!(role instanceof Map<?, ?> r) || !(r.get("kind") instanceof String kind)) {
+    if (!(role instanceof Map<?, ?> r) || !(r.get("kind") instanceof String kind)
+        || !(kind.equals("ClusterRole") || kind.equals("Role"))) {
       return List.of();
     }
     Map<?, ?> metadata = map(r.get("metadata"));
     String name = string(metadata.get("name"));
     String namespace = string(metadata.get("namespace"));
-    List<Object> bindings = new ArrayList<>();
-    if (kind.equals("ClusterRole")) {
-      bindings.addAll(inventory.list("ClusterRoleBinding"));
-      bindings.addAll(inventory.list("RoleBinding"));
-    } else if (kind.equals("Role")) {
-      bindings.addAll(inventory.list("RoleBinding"));
-    } else {
-      return List.of();
-    }
     Set<String> seen = new LinkedHashSet<>();
     List<Object> grantees = new ArrayList<>();
-    for (Object b : bindings) {
-      Map<?, ?> binding = map(b);
-      Map<?, ?> roleRef = map(binding.get("roleRef"));
+    for (Map<?, ?> binding : bindingsByRole(inventory).getOrDefault(kind + "/" + name, List.of())) {
       Map<?, ?> bindingMeta = map(binding.get("metadata"));
       String bindingNamespace = string(bindingMeta.get("namespace"));
       boolean clusterWide = "ClusterRoleBinding".equals(binding.get("kind"));
-      if (!kind.equals(roleRef.get("kind")) || !name.equals(roleRef.get("name"))) {
-        continue;
-      }
-      if (kind.equals("Role") && !namespace.isEmpty() && !bindingNamespace.isEmpty()
-          && !namespace.equals(bindingNamespace)) {
+      if (kind.equals("Role") && (clusterWide || !namespace.isEmpty()
+          && !bindingNamespace.isEmpty() && !namespace.equals(bindingNamespace))) {
         continue;
       }
       String bindingText = clusterWide

@@ -137,6 +137,14 @@ class RbacTest {
       kind: RoleBinding
       metadata: {name: no-subjects, namespace: ci}
       roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: deployer}
+      ---
+      # invalid: a ClusterRoleBinding cannot reference a Role
+      apiVersion: rbac.authorization.k8s.io/v1
+      kind: ClusterRoleBinding
+      metadata: {name: invalid}
+      roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: deployer}
+      subjects:
+        - {kind: User, name: mallory@example.com}
       """;
 
   private static List<Object> texts(List<Object> grantees) {
@@ -171,6 +179,15 @@ class RbacTest {
         "metadata", Map.of("name", "reader", "namespace", "ci")))).as("roleRef kind differs")
         .isEmpty();
     assertThat(Rbac.grantees(inventory, Map.of("kind", "ConfigMap"))).isEmpty();
+  }
+
+  @Test
+  void theSameInventoryAnswersRepeatedly() {
+    Inventory inventory = inventory(BINDINGS);
+    Map<String, Object> role = Map.of("kind", "ClusterRole", "metadata", Map.of("name", "reader"));
+    assertThat(texts(Rbac.grantees(inventory, role)))
+        .isEqualTo(texts(Rbac.grantees(inventory, role)));
+    assertThat(Rbac.grantees(Inventory.EMPTY, role)).isEmpty();
   }
 
   @Test
