@@ -85,12 +85,6 @@ final class Rbac {
         CelFunctionBinding.from("rbac_rule_text", Object.class, Rbac::ruleText));
   }
 
-  /** Whether the rule allows the verb on the resource ("pods" or "pods/exec") of the group. */
-  static boolean grants(Object rule, String verb, String apiGroup, String resource) {
-    return !grantingResources(rule, List.of(verb), List.of(apiGroup), List.of(resource))
-        .isEmpty();
-  }
-
   /**
    * The indexes of the rule's {@code resources} items that grant any of the verbs on any of the
    * group/resource pairs, ascending.
@@ -113,13 +107,11 @@ final class Rbac {
       for (Object verb : verbs) {
         for (Object group : apiGroups) {
           for (Object resource : resources) {
-            if (verb instanceof String v && group instanceof String g
+            granted |= verb instanceof String v && group instanceof String g
                 && resource instanceof String res
                 && matches(ruleVerbs, v) && matches(ruleGroups, g)
                 && resourceMatches(item, res)
-                && !(named && nameless(v, res))) {
-              granted = true;
-            }
+                && !(named && nameless(v, res));
           }
         }
       }

@@ -15,6 +15,13 @@ class RbacTest {
     return Map.of("apiGroups", groups, "resources", resources, "verbs", verbs);
   }
 
+  /** Whether the rule allows the verb on the resource ("pods" or "pods/exec") of the group. */
+  private static boolean grants(Map<String, Object> rule, String verb, String apiGroup,
+      String resource) {
+    return !Rbac.grantingResources(rule, List.of(verb), List.of(apiGroup), List.of(resource))
+        .isEmpty();
+  }
+
   private static Map<String, Object> named(Map<String, Object> rule, String... names) {
     Map<String, Object> copy = new HashMap<>(rule);
     copy.put("resourceNames", List.of(names));
@@ -24,63 +31,64 @@ class RbacTest {
   @Test
   void wildcardsMatchEveryVerbGroupAndResource() {
     Map<String, Object> all = rule(List.of("*"), List.of("*"), List.of("*"));
-    assertThat(Rbac.grants(all, "get", "", "secrets")).isTrue();
-    assertThat(Rbac.grants(all, "create", "", "pods/exec")).isTrue();
-    assertThat(Rbac.grants(all, "escalate", "rbac.authorization.k8s.io", "clusterroles")).isTrue();
+    assertThat(grants(all, "get", "", "secrets")).isTrue();
+    assertThat(grants(all, "create", "", "pods/exec")).isTrue();
+    assertThat(grants(all, "escalate", "rbac.authorization.k8s.io", "clusterroles")).isTrue();
   }
 
   @Test
   void groupsAndVerbsMatchExactly() {
     Map<String, Object> core = rule(List.of(""), List.of("secrets"), List.of("get"));
-    assertThat(Rbac.grants(core, "get", "", "secrets")).isTrue();
-    assertThat(Rbac.grants(core, "list", "", "secrets")).isFalse();
-    assertThat(Rbac.grants(core, "get", "apps", "secrets")).isFalse();
-    assertThat(Rbac.grants(rule(List.of(""), List.of("secrets"), List.of("GET")), "get", "",
+    assertThat(grants(core, "get", "", "secrets")).isTrue();
+    assertThat(grants(core, "list", "", "secrets")).isFalse();
+    assertThat(grants(core, "get", "apps", "secrets")).isFalse();
+    assertThat(grants(rule(List.of(""), List.of("secrets"), List.of("GET")), "get", "",
         "secrets")).as("verbs are case-sensitive").isFalse();
-    assertThat(Rbac.grants(rule(List.of("*"), List.of("secrets"), List.of("get")), "get", "",
+    assertThat(grants(rule(List.of("*"), List.of("secrets"), List.of("get")), "get", "",
         "secrets")).isTrue();
   }
 
   @Test
   void subresourcesNeedTheirOwnItemOrAWildcard() {
-    assertThat(Rbac.grants(rule(List.of(""), List.of("pods"), List.of("create")), "create", "",
+    assertThat(grants(rule(List.of(""), List.of("pods"), List.of("create")), "create", "",
         "pods/exec")).isFalse();
-    assertThat(Rbac.grants(rule(List.of(""), List.of("pods/exec"), List.of("create")), "create",
+    assertThat(grants(rule(List.of(""), List.of("pods/exec"), List.of("create")), "create",
         "", "pods/exec")).isTrue();
-    assertThat(Rbac.grants(rule(List.of(""), List.of("*/exec"), List.of("create")), "create", "",
+    assertThat(grants(rule(List.of(""), List.of("*/exec"), List.of("create")), "create", "",
         "pods/exec")).isTrue();
-    assertThat(Rbac.grants(rule(List.of(""), List.of("*/exec"), List.of("create")), "create", "",
+    assertThat(grants(rule(List.of(""), List.of("*/exec"), List.of("create")), "create", "",
         "pods")).isFalse();
-    assertThat(Rbac.grants(rule(List.of(""), List.of("pods/*"), List.of("create")), "create", "",
+    assertThat(grants(rule(List.of(""), List.of("pods/*"), List.of("create")), "create", "",
         "pods/exec")).as("pods/* is not a wildcard in RBAC").isFalse();
-    assertThat(Rbac.grants(rule(List.of(""), List.of("*"), List.of("create")), "create", "",
+    assertThat(grants(rule(List.of(""), List.of("*"), List.of("create")), "create", "",
         "pods/exec")).isTrue();
   }
 
   @Test
   void resourceNamesNeverGrantRequestsWithoutAName() {
-    assertThat(Rbac.grants(named(rule(List.of(""), List.of("secrets"), List.of("get", "list")),
+    assertThat(grants(named(rule(List.of(""), List.of("secrets"), List.of("get", "list")),
         "app-tls"), "get", "", "secrets")).isTrue();
-    assertThat(Rbac.grants(named(rule(List.of(""), List.of("secrets"), List.of("list")),
+    assertThat(grants(named(rule(List.of(""), List.of("secrets"), List.of("list")),
         "app-tls"), "list", "", "secrets")).as("list with a metadata.name field selector")
         .isTrue();
-    assertThat(Rbac.grants(named(rule(List.of(""), List.of("pods"), List.of("*")), "web-0"),
+    assertThat(grants(named(rule(List.of(""), List.of("pods"), List.of("*")), "web-0"),
         "create", "", "pods")).isFalse();
-    assertThat(Rbac.grants(named(rule(List.of(""), List.of("pods"), List.of("*")), "web-0"),
+    assertThat(grants(named(rule(List.of(""), List.of("pods"), List.of("*")), "web-0"),
         "deletecollection", "", "pods")).isFalse();
-    assertThat(Rbac.grants(named(rule(List.of(""), List.of("pods/exec"), List.of("create")),
+    assertThat(grants(named(rule(List.of(""), List.of("pods/exec"), List.of("create")),
         "web-0"), "create", "", "pods/exec")).as("a subresource request names its parent")
         .isTrue();
-    assertThat(Rbac.grants(named(rule(List.of(""), List.of("serviceaccounts/token"),
+    assertThat(grants(named(rule(List.of(""), List.of("serviceaccounts/token"),
         List.of("create")), "builder"), "create", "", "serviceaccounts/token")).isTrue();
   }
 
   @Test
   void nonResourceRulesGrantNoResource() {
     Map<String, Object> urls = Map.of("nonResourceURLs", List.of("*"), "verbs", List.of("*"));
-    assertThat(Rbac.grants(urls, "get", "", "secrets")).isFalse();
-    assertThat(Rbac.grants("not a rule", "get", "", "secrets")).isFalse();
-    assertThat(Rbac.grants(Map.of("resources", List.of("secrets"), "verbs", List.of("get")),
+    assertThat(grants(urls, "get", "", "secrets")).isFalse();
+    assertThat(Rbac.grantingResources("not a rule", List.of("get"), List.of(""),
+        List.of("secrets"))).isEmpty();
+    assertThat(grants(Map.of("resources", List.of("secrets"), "verbs", List.of("get")),
         "get", "", "secrets")).as("no apiGroups matches no group").isFalse();
   }
 
