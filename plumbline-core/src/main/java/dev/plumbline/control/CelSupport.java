@@ -37,6 +37,10 @@ import java.util.Map;
  *       ({@code matchLabels}, {@code matchExpressions}) selects a set of labels;
  *   <li>{@code inventory.list(kind)} and {@code inventory.list(kind, namespace)}: the objects of
  *       the scan of a kind;
+ *   <li>{@code grants(rule, verbs, apiGroups, resources)},
+ *       {@code grantingResources(rule, verbs, apiGroups, resources)},
+ *       {@code inventory.grantees(role)} and {@code ruleText(rule)}: RBAC rule matching with the
+ *       API server's semantics, and who the scanned bindings grant a role to (see {@link Rbac});
  *   <li>{@code flags(list)}: the {@code --flags} of a command line as a map (see {@link Flags});
  *   <li>{@code component(container)}, {@code componentFlags(container)} and
  *       {@code flagViolation(container, name)}: which Kubernetes component a container runs and
@@ -72,6 +76,7 @@ final class CelSupport {
               CelExtensions.comprehensions(), CelExtensions.lists(), CelExtensions.sets(options),
               CelExtensions.encoders(options), CelExtensions.regex())
           .addFunctionDeclarations(functions())
+          .addFunctionDeclarations(Rbac.functions())
           .addVar("object", OBJECT)
           .addVar("inventory", INVENTORY);
       if (target != Target.RESOURCE) {
@@ -88,6 +93,7 @@ final class CelSupport {
             CelExtensions.comprehensions(), CelExtensions.lists(), CelExtensions.sets(options),
             CelExtensions.encoders(options), CelExtensions.regex())
         .addFunctionBindings(bindings())
+        .addFunctionBindings(Rbac.bindings())
         .build();
   }
 
