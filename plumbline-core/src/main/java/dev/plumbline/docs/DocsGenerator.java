@@ -95,6 +95,14 @@ public final class DocsGenerator {
       sb.append("| Pod Security Standards | ").append(c.pss().level()).append(", upstream check `")
           .append(c.pss().check()).append("`, since ").append(c.since()).append(" |\n");
     }
+    if (!c.overrides().isEmpty()) {
+      List<String> links = new ArrayList<>();
+      for (String id : c.overrides()) {
+        links.add("[`" + id + "`](" + id + ".md)");
+      }
+      sb.append("| Overrides | ").append(String.join(", ", links))
+          .append(" (a field both report is reported once, by this control) |\n");
+    }
     if (!c.inventoryKinds().isEmpty()) {
       sb.append("| Looks up | ").append(String.join(", ", c.inventoryKinds().stream().sorted()
           .toList())).append(" |\n");
