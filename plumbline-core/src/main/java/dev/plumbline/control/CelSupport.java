@@ -66,6 +66,9 @@ final class CelSupport {
       .build();
   private final Map<Target, CelCompiler> compilers = new EnumMap<>(Target.class);
   private final CelRuntime runtime;
+  /** Compiled programs by target, result kind and text: controls share guards and checks. */
+  private final java.util.concurrent.ConcurrentHashMap<String, CelRuntime.Program> programs =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private CelSupport() {
     for (Target target : Target.values()) {
@@ -174,6 +177,17 @@ final class CelSupport {
    * @throws IllegalArgumentException with the compiler's message (position and caret included)
    */
   CelRuntime.Program compile(Target target, String expression, Result result) {
+    String key = target + "\n" + result + "\n" + expression;
+    CelRuntime.Program cached = programs.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    CelRuntime.Program program = compileUncached(target, expression, result);
+    programs.putIfAbsent(key, program);
+    return program;
+  }
+
+  private CelRuntime.Program compileUncached(Target target, String expression, Result result) {
     CelAbstractSyntaxTree ast;
     try {
       ast = compilers.get(target).compile(expression).getAst();

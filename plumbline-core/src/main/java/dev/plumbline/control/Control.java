@@ -30,6 +30,7 @@ public final class Control {
   private final Target target;
   private final Set<String> kinds;
   private final Pss pss;
+  private final Guard when;
   private final List<Check> checks;
   private final Remediation remediation;
   private final List<String> references;
@@ -39,7 +40,7 @@ public final class Control {
   private final Path folder;
 
   Control(String id, List<String> aliases, int version, String title, String description,
-      Severity severity, String category, Target target, Set<String> kinds, Pss pss,
+      Severity severity, String category, Target target, Set<String> kinds, Pss pss, Guard when,
       List<Check> checks, Remediation remediation, List<String> references,
       Map<String, List<String>> frameworks, Set<String> inventoryKinds, List<String> overrides,
       Path folder) {
@@ -53,6 +54,7 @@ public final class Control {
     this.target = target;
     this.kinds = Set.copyOf(kinds);
     this.pss = pss;
+    this.when = when;
     this.checks = List.copyOf(checks);
     this.remediation = remediation;
     this.references = List.copyOf(references);
@@ -105,6 +107,11 @@ public final class Control {
   /** Pod Security Standards membership, or null. */
   public Pss pss() {
     return pss;
+  }
+
+  /** The guard that decides which targets the control applies to, or null for all. */
+  public Guard when() {
+    return when;
   }
 
   public Remediation remediation() {

@@ -23,7 +23,8 @@ final class LibraryLoader {
   static final Set<String> CATEGORIES = Set.of("pod-security", "workload", "supply-chain", "rbac",
       "network", "namespace", "secrets", "control-plane", "node");
   private static final Set<String> CONTROL_FIELDS = Set.of("id", "aliases", "version", "title",
-      "description", "severity", "category", "target", "kinds", "pss", "check", "violations",
+      "description", "severity", "category", "target", "kinds", "pss", "when", "check",
+      "violations",
       "path", "message", "variants", "remediation", "references", "frameworks", "inventory",
       "overrides");
   private static final Set<String> VARIANT_FIELDS =
@@ -143,6 +144,14 @@ final class LibraryLoader {
       pss = new Control.Pss(level, p.string("check"));
     }
 
+    Guard when = null;
+    if (f.has("when")) {
+      try {
+        when = new Guard(target, f.string("when").strip());
+      } catch (IllegalArgumentException e) {
+        throw f.problem("when", "does not compile: " + e.getMessage());
+      }
+    }
     List<Check> checks = new ArrayList<>();
     String defaultMessage = f.string("message", null);
     if (f.has("variants")) {
@@ -177,7 +186,7 @@ final class LibraryLoader {
     Set<String> inventory = new LinkedHashSet<>(f.strings("inventory"));
     List<String> overrides = f.strings("overrides");
     return new Control(id, aliases, version, title, description, severity, category, target, kinds,
-        pss, checks, remediation, references, frameworks, inventory, overrides, folder);
+        pss, when, checks, remediation, references, frameworks, inventory, overrides, folder);
   }
 
   private static Check check(Fields f, PolicyVersion since, Target target, String message) {

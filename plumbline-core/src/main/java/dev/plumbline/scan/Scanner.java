@@ -5,7 +5,6 @@ import dev.plumbline.control.EvalContext;
 import dev.plumbline.control.EvaluationException;
 import dev.plumbline.control.Inventory;
 import dev.plumbline.control.Json;
-import dev.plumbline.control.Target;
 import dev.plumbline.control.Violation;
 import dev.plumbline.exceptions.PolicyException;
 import dev.plumbline.resource.FieldPath;
@@ -144,44 +143,35 @@ public final class Scanner {
     // Expressions see the object as the API server does, without null fields; lines, origin and
     // identity still come from the resource as read.
     Resource subject = subjectOf(resource);
-    Workload workload = null;
-    List<Workload.Container> containers = null;
     Object labels = metadataLabels(resource);
+    // One context per target, shared by every control; guard results are cached per target.
+    Targets targets = new Targets(subject, inventory);
     for (Control control : options.controls()) {
       if (!control.targets(ref) || !control.availableAt(options.pssVersion())) {
         continue;
       }
-      evaluated.add(control);
       List<Violation> violations = new ArrayList<>();
+      boolean judged = false;
       try {
-        if (control.target() == Target.RESOURCE) {
-          violations.addAll(control.evaluate(EvalContext.forResource(subject, inventory),
-              options.pssVersion()));
-        } else {
-          if (workload == null) {
-            workload = Workload.of(subject);
-            containers = workload.containers();
+        for (Targets.Target t : targets.of(control.target())) {
+          if (control.when() != null && !control.when().test(t.context(), t.guards())) {
+            continue;
           }
-          if (control.target() == Target.POD) {
-            violations.addAll(control.evaluate(EvalContext.forPod(subject, workload, inventory),
-                options.pssVersion()));
-          } else {
-            for (Workload.Container c : containers) {
-              violations.addAll(control.evaluate(
-                  EvalContext.forContainer(subject, workload, c, inventory),
-                  options.pssVersion()));
-            }
-          }
+          judged = true;
+          violations.addAll(control.evaluate(t.context(), options.pssVersion()));
         }
       } catch (EvaluationException e) {
         // Neither a pass nor a failure: the judgement did not happen, and the error says why.
-        evaluated.remove(evaluated.size() - 1);
         Origin o = resource.origin();
         String where = o.isFile() ? o.file() : ref.display();
         errors.add(new InputError(where, o.line(), ref.display() + ": control " + control.id()
             + " could not be evaluated (is the object valid?): " + e.getMessage()));
         continue;
       }
+      if (!judged) {
+        continue; // the control does not apply to anything in this resource
+      }
+      evaluated.add(control);
       if (violations.isEmpty()) {
         continue;
       }
@@ -289,6 +279,59 @@ public final class Scanner {
       }
     }
     return false;
+  }
+
+  /** The evaluation contexts of one resource, made on first use. */
+  private static final class Targets {
+    record Target(EvalContext context, Map<String, Boolean> guards) {}
+
+    private final Resource subject;
+    private final Inventory inventory;
+    private List<Target> resource;
+    private List<Target> pod;
+    private List<Target> containers;
+    private Workload workload;
+
+    Targets(Resource subject, Inventory inventory) {
+      this.subject = subject;
+      this.inventory = inventory;
+    }
+
+    List<Target> of(dev.plumbline.control.Target kind) {
+      switch (kind) {
+        case RESOURCE -> {
+          if (resource == null) {
+            resource = List.of(new Target(EvalContext.forResource(subject, inventory),
+                new HashMap<>()));
+          }
+          return resource;
+        }
+        case POD -> {
+          if (pod == null) {
+            pod = List.of(new Target(EvalContext.forPod(subject, workload(), inventory),
+                new HashMap<>()));
+          }
+          return pod;
+        }
+        default -> {
+          if (containers == null) {
+            containers = new ArrayList<>();
+            for (Workload.Container c : workload().containers()) {
+              containers.add(new Target(EvalContext.forContainer(subject, workload(), c,
+                  inventory), new HashMap<>()));
+            }
+          }
+          return containers;
+        }
+      }
+    }
+
+    private Workload workload() {
+      if (workload == null) {
+        workload = Workload.of(subject);
+      }
+      return workload;
+    }
   }
 
   /** The resource with its null fields left out (itself when it has none), for expressions. */

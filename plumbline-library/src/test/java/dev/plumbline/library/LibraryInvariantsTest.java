@@ -80,7 +80,9 @@ class LibraryInvariantsTest {
     // baseline counterpart); what must differ is the logic as a whole.
     Map<String, String> seen = new HashMap<>();
     for (Control c : controls) {
-      StringBuilder logic = new StringBuilder();
+      StringBuilder logic = new StringBuilder(c.target().label()).append(' ')
+          .append(c.kinds()).append(' ')
+          .append(c.when() == null ? "" : c.when().expression()).append('\n');
       for (Control.Variant v : c.variants()) {
         logic.append(v.since()).append(':').append(v.expression().replaceAll("\\s+", " ").strip())
             .append('\n');
