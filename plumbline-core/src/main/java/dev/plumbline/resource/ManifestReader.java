@@ -7,7 +7,6 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
@@ -85,7 +84,7 @@ public final class ManifestReader {
 
   /** Reads manifests held in memory; {@code name} stands for the file in origins and errors. */
   public Result readString(String name, String text) {
-    FileResult r = parse(name, new StringReader(text));
+    FileResult r = parse(name, new StringReader(text), "UTF-8");
     return new Result(r.resources, r.errors, r.notes, 1);
   }
 
@@ -196,10 +195,12 @@ public final class ManifestReader {
         }
       }
       in.skipNBytes(skip);
+      // Invalid bytes become a marker that TextReader reports with its line.
       CharsetDecoder decoder = charset.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT);
-      return parse(name, new InputStreamReader(in, decoder));
+          .onMalformedInput(CodingErrorAction.REPLACE)
+          .onUnmappableCharacter(CodingErrorAction.REPLACE)
+          .replaceWith(TextReader.INVALID);
+      return parse(name, new InputStreamReader(in, decoder), charset.name());
     } catch (IOException e) {
       FileResult r = new FileResult();
       r.errors.add(new InputError(name, 0, "cannot read: " + message(e)));
@@ -207,7 +208,7 @@ public final class ManifestReader {
     }
   }
 
-  private FileResult parse(String name, Reader reader) {
+  private FileResult parse(String name, Reader reader, String charset) {
     FileResult result = new FileResult();
     YamlParser.Sink sink = new YamlParser.Sink() {
       @Override
@@ -221,16 +222,16 @@ public final class ManifestReader {
       }
     };
     try {
-      new YamlParser(limits).parse(reader, sink);
+      new YamlParser(limits).parse(new TextReader(reader, charset), sink);
     } catch (UncheckedIOException e) {
-      result.errors.add(new InputError(name, 0, readProblem(e.getCause())));
+      result.errors.add(readProblem(name, e.getCause()));
     } catch (RuntimeException e) {
       Throwable cause = e;
       while (cause.getCause() != null && !(cause instanceof IOException)) {
         cause = cause.getCause();
       }
       if (cause instanceof IOException io) {
-        result.errors.add(new InputError(name, 0, readProblem(io)));
+        result.errors.add(readProblem(name, io));
       } else {
         throw e;
       }
@@ -238,11 +239,11 @@ public final class ManifestReader {
     return result;
   }
 
-  private static String readProblem(IOException e) {
-    if (e instanceof CharacterCodingException) {
-      return "not valid UTF-8 text (binary file?), not a manifest";
+  private static InputError readProblem(String name, IOException e) {
+    if (e instanceof TextReader.NotTextException notText) {
+      return new InputError(name, notText.line, notText.getMessage());
     }
-    return "cannot read: " + message(e);
+    return new InputError(name, 0, "cannot read: " + message(e));
   }
 
   @SuppressWarnings("unchecked")

@@ -1,6 +1,8 @@
 package dev.plumbline.resource;
 
+import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +22,7 @@ import org.snakeyaml.engine.v2.events.NodeEvent;
 import org.snakeyaml.engine.v2.events.ScalarEvent;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.ReaderException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
@@ -99,7 +102,15 @@ final class YamlParser {
     } catch (MarkedYamlEngineException e) {
       int line = e.getProblemMark().or(e::getContextMark).map(m -> m.getLine() + 1).orElse(0);
       sink.problem(Math.max(documentIndex, 0), line, describe(e), true);
+    } catch (ReaderException e) {
+      sink.problem(Math.max(documentIndex, 0), 0, String.format(
+          "character U+%04X is not allowed in YAML (binary file?), not a manifest",
+          e.getCodePoint()), true);
     } catch (YamlEngineException e) {
+      if (e.getCause() instanceof IOException io) {
+        // snakeyaml wraps the reader's failures; they are about the file, not about YAML
+        throw new UncheckedIOException(io);
+      }
       sink.problem(Math.max(documentIndex, 0), 0, "YAML error: " + e.getMessage(), true);
     }
   }
