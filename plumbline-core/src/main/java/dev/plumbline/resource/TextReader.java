@@ -11,6 +11,11 @@ import java.io.Reader;
  * its charset, a control character) is reported with the line where it stops being text rather
  * than with a parser's character offset. The decoder underneath replaces invalid bytes with
  * {@link #INVALID}, a noncharacter that YAML does not allow either.
+ *
+ * <p>It also drops a byte order mark (U+FEFF) at the start of a line. Files joined with
+ * {@code cat} carry one at the start of a later document, where YAML allows it and kubectl
+ * accepts it; left in, it would become part of the first key, and the document (a privileged pod,
+ * say) would be skipped as "not a Kubernetes object".
  */
 final class TextReader extends FilterReader {
   /** The input is not text; {@link #line} is where it stops being text. */
@@ -27,8 +32,11 @@ final class TextReader extends FilterReader {
   /** What the decoder underneath puts in place of bytes that are not valid in its charset. */
   static final String INVALID = "\uFFFF";
 
+  private static final char BOM = '\uFEFF';
+
   private final String charset;
   private int line = 1;
+  private boolean lineStart = true;
   private boolean afterCr;
 
   /** {@code charset} names the encoding in messages. */
@@ -61,6 +69,9 @@ final class TextReader extends FilterReader {
       kept = 0;
       for (int i = offset; i < offset + n; i++) {
         char c = buffer[i];
+        if (c == BOM && lineStart) {
+          continue;
+        }
         if (c == INVALID.charAt(0)) {
           throw new NotTextException(line,
               "not valid " + charset + " text (binary file?), not a manifest");
@@ -73,6 +84,7 @@ final class TextReader extends FilterReader {
           line++;
         }
         afterCr = c == '\r';
+        lineStart = c == '\n' || c == '\r';
         buffer[offset + kept++] = c;
       }
     } while (kept == 0);

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -207,6 +208,38 @@ class MalformedInputTest {
     assertThat(second.origin().line()).isEqualTo(8);
     assertThat(second.lineOf(FieldPath.parse("metadata.name"))).isEqualTo(11);
     assertThat(second.lineOf(FieldPath.parse("data.key"))).isEqualTo(13);
+  }
+
+  @Test
+  void readsADocumentThatStartsWithAByteOrderMarkAfterConcatenation() throws IOException {
+    // cat a.yaml b.yaml, where both were saved with a BOM: kubectl applies both objects
+    byte[] bom = {(byte) 0xef, (byte) 0xbb, (byte) 0xbf};
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(bom);
+    out.write(CONFIG_MAP.formatted("a").getBytes(UTF_8));
+    out.write("---\n".getBytes(UTF_8));
+    out.write(bom);
+    out.write("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: hidden}
+        spec:
+          containers:
+            - {name: x, image: x:1, securityContext: {privileged: true}}
+        """.getBytes(UTF_8));
+    out.write(bom);
+    out.write("---\n".getBytes(UTF_8));
+    out.write(CONFIG_MAP.formatted("c").getBytes(UTF_8));
+
+    ManifestReader.Result result = new ManifestReader()
+        .read(List.of("-"), new java.io.ByteArrayInputStream(out.toByteArray()));
+
+    assertThat(result.errors()).isEmpty();
+    assertThat(result.notes()).isEmpty();
+    assertThat(result.resources()).extracting(r -> r.ref().display())
+        .containsExactly("ConfigMap/a", "Pod/hidden", "ConfigMap/c");
+    assertThat(result.resources().get(1).lineOf(
+        FieldPath.parse("spec.containers[0].securityContext.privileged"))).isEqualTo(13);
   }
 
   private ManifestReader.Result readDir() {
