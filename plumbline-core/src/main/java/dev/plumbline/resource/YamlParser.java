@@ -69,6 +69,7 @@ final class YamlParser {
         LoadSettings.builder().setCodePointLimit(Integer.MAX_VALUE).setUseMarks(true).build();
     Iterator<Event> events = new Parse(settings).parseReader(reader).iterator();
     int documentIndex = -1;
+    int depth = 0;
     DocumentBuilder builder = null;
     try {
       while (events.hasNext()) {
@@ -88,6 +89,19 @@ final class YamlParser {
             // nothing to build
           }
           default -> {
+            // Checked here, not in the builder: after a failed document the scanner still has
+            // to get through it, and deep flow collections on one line cost it time per level.
+            if (event.getEventId() == Event.ID.MappingStart
+                || event.getEventId() == Event.ID.SequenceStart) {
+              if (++depth > limits.maxDepth()) {
+                sink.problem(documentIndex, line(event), "nesting deeper than "
+                    + limits.maxDepth() + " levels; rest of the file not read", true);
+                return;
+              }
+            } else if (event.getEventId() == Event.ID.MappingEnd
+                || event.getEventId() == Event.ID.SequenceEnd) {
+              depth--;
+            }
             if (builder != null && !builder.failed) {
               try {
                 builder.accept(event, sink);
@@ -214,10 +228,6 @@ final class YamlParser {
           Frame top = stack.peek();
           if (top != null && top.isMap && top.expectKey) {
             throw new LimitException(line, "a mapping key must be a scalar");
-          }
-          if (stack.size() >= limits.maxDepth()) {
-            throw new LimitException(
-                line, "nesting deeper than " + limits.maxDepth() + " levels; document not scanned");
           }
           boolean isMap = event.getEventId() == Event.ID.MappingStart;
           Object container = isMap ? new LinkedHashMap<String, Object>() : new ArrayList<>();
