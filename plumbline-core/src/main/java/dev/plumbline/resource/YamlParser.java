@@ -168,6 +168,8 @@ final class YamlParser {
     final int line;
     int[] lines = new int[8];
     int size;
+    /** Levels of collections from this one down to its deepest descendant (1 when flat). */
+    int height = 1;
     // mapping state
     boolean expectKey = true;
     String key;
@@ -198,6 +200,7 @@ final class YamlParser {
     final IdentityHashMap<Object, int[]> childLines = new IdentityHashMap<>();
     final Map<String, Object> anchors = new HashMap<>();
     final Map<String, Long> anchorSizes = new HashMap<>();
+    final Map<String, Integer> anchorHeights = new HashMap<>();
     Object root;
     int rootLine;
     boolean hasRoot;
@@ -253,6 +256,11 @@ final class YamlParser {
           if (frame.anchor != null) {
             anchors.put(frame.anchor, frame.container);
             anchorSizes.put(frame.anchor, countNodes(frame.container));
+            anchorHeights.put(frame.anchor, frame.height);
+          }
+          Frame parent = stack.peek();
+          if (parent != null) {
+            parent.height = Math.max(parent.height, frame.height + 1);
           }
           add(frame.container, frame.line, sink);
         }
@@ -265,6 +273,11 @@ final class YamlParser {
             throw new LimitException(line, "more than " + limits.maxAliases()
                 + " aliases in one document; document not scanned");
           }
+          int height = anchorHeights.getOrDefault(name, 0);
+          if (stack.size() + height > limits.maxDepth()) {
+            throw new LimitException(line, "alias *" + name + " nests deeper than "
+                + limits.maxDepth() + " levels; document not scanned");
+          }
           long size = anchorSizes.getOrDefault(name, 1L);
           aliasNodes += size;
           if (aliasNodes > limits.maxAliasNodes()) {
@@ -273,6 +286,9 @@ final class YamlParser {
           }
           Object copy = copy(anchors.get(name), line);
           Frame top = stack.peek();
+          if (top != null) {
+            top.height = Math.max(top.height, height + 1);
+          }
           if (top != null && top.isMap && top.expectKey) {
             if (copy instanceof Map || copy instanceof List) {
               throw new LimitException(line, "a mapping key must be a scalar");
@@ -324,6 +340,7 @@ final class YamlParser {
       event.getAnchor().ifPresent(a -> {
         anchors.put(a.getValue(), value);
         anchorSizes.put(a.getValue(), size);
+        anchorHeights.remove(a.getValue());
       });
     }
 

@@ -128,6 +128,29 @@ class HostileInputTest {
   }
 
   @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = SEPARATE_THREAD)
+  void refusesAliasesThatNestDeeperThanTheLimit() {
+    // each anchor wraps the previous one in 500 levels: 20 KB that used to expand into a
+    // 10,000-level structure and overflow the stack when copied
+    StringBuilder sb = new StringBuilder(CONFIG_MAP.formatted("nested"));
+    sb.append("data:\n  a0: &a0 ").append("[".repeat(500)).append("]".repeat(500)).append('\n');
+    for (int i = 1; i <= 20; i++) {
+      sb.append("  a").append(i).append(": &a").append(i).append(" ").append("[".repeat(500))
+          .append("*a").append(i - 1).append("]".repeat(500)).append('\n');
+    }
+    sb.append("---\n").append(CONFIG_MAP.formatted("after"));
+
+    ManifestReader.Result result = new ManifestReader().readString("nested.yaml", sb.toString());
+
+    assertThat(result.resources()).extracting(Resource::name).containsExactly("after");
+    assertThat(result.errors()).singleElement().satisfies(e -> {
+      assertThat(e.line()).isEqualTo(6);
+      assertThat(e.message()).isEqualTo("alias *a0 nests deeper than 512 levels; "
+          + "document not scanned");
+    });
+  }
+
+  @Test
   void acceptsNestingUpToTheLimit() {
     // 512 levels in all: the document mapping, data, and 510 sequences
     String text = CONFIG_MAP.formatted("deep") + "data:\n  x: " + "[".repeat(510) + "1"
