@@ -1,6 +1,7 @@
 package dev.plumbline.resource;
 
 import java.io.BufferedInputStream;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -24,8 +25,11 @@ import java.util.stream.Stream;
  * Reads Kubernetes manifests from files, directories and standard input.
  *
  * <p>Directories are walked recursively for {@code .yaml}, {@code .yml} and {@code .json} files,
- * in name order; files named explicitly are read whatever their extension. Every document becomes
- * zero or more {@link Resource}s ({@code kind: List} and every {@code *List} kind are unwrapped).
+ * in name order, leaving out {@code .git} and Helm chart templates; files named explicitly are
+ * read whatever their extension. Text is UTF-8, or UTF-16 with a byte order mark. {@code .json}
+ * files and standard input that start with a brace or a bracket are read as a stream of JSON
+ * values, as kubectl reads them; everything else as YAML. Every document becomes zero or more
+ * {@link Resource}s ({@code kind: List} and every {@code *List} kind are unwrapped).
  * Problems never stop the other inputs: they are collected as {@link InputError}s, and documents
  * that are deliberately skipped are collected as {@link InputNote}s.
  */
@@ -222,7 +226,15 @@ public final class ManifestReader {
       }
     };
     try {
-      new YamlParser(limits).parse(new TextReader(reader, charset), sink);
+      BufferedReader text = new BufferedReader(new TextReader(reader, charset), SNIFF_BYTES);
+      YamlParser parser = new YamlParser(limits);
+      if (mayBeJson(name) && startsWithJson(text)) {
+        parser.parseJson(text, sink);
+      } else {
+        parser.parse(text, sink);
+      }
+    } catch (IOException e) {
+      result.errors.add(readProblem(name, e));
     } catch (UncheckedIOException e) {
       result.errors.add(readProblem(name, e.getCause()));
     } catch (RuntimeException e) {
@@ -237,6 +249,31 @@ public final class ManifestReader {
       }
     }
     return result;
+  }
+
+  /**
+   * Whether to try JSON: for {@code .json} files and standard input. YAML reads a single JSON
+   * object too, but not a stream of them ({@code jq} output, which kubectl accepts), nor JSON
+   * whitespace that is not YAML whitespace.
+   */
+  private static boolean mayBeJson(String name) {
+    return name.equals(STDIN) || name.toLowerCase(Locale.ROOT).endsWith(".json");
+  }
+
+  /** Whether the text starts, after whitespace, like JSON; the reader is left where it was. */
+  private static boolean startsWithJson(BufferedReader text) throws IOException {
+    text.mark(SNIFF_BYTES);
+    try {
+      for (int i = 0; i < SNIFF_BYTES; i++) {
+        int c = text.read();
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+          return c == '{' || c == '[';
+        }
+      }
+      return false;
+    } finally {
+      text.reset();
+    }
   }
 
   private static InputError readProblem(String name, IOException e) {

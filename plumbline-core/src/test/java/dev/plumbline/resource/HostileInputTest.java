@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -124,6 +127,21 @@ class HostileInputTest {
     assertThat(result.errors()).singleElement().satisfies(e -> {
       assertThat(e.line()).isEqualTo(line + 4);
       assertThat(e.message()).isEqualTo("nesting deeper than 512 levels; rest of the file not read");
+    });
+  }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = SEPARATE_THREAD)
+  void refusesDeeplyNestedJsonWithoutStackOverflow() {
+    String json = "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"a\"}}\n"
+        + "{\"x\": " + "[".repeat(10_000) + "]".repeat(10_000) + "}\n";
+    ManifestReader.Result result = new ManifestReader()
+        .read(List.of("-"), new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+
+    assertThat(result.resources()).extracting(Resource::name).containsExactly("a");
+    assertThat(result.errors()).singleElement().satisfies(e -> {
+      assertThat(e.line()).isEqualTo(2);
+      assertThat(e.message()).contains("nesting deeper than 512 levels");
     });
   }
 
