@@ -100,26 +100,38 @@ public final class ManifestReader {
     final List<InputNote> notes = new ArrayList<>();
   }
 
+  /**
+   * Collects the manifests under a directory. A directory named through a symbolic link is walked
+   * where the link points; links to directories met during the walk are not followed (a link back
+   * up the tree would never end) but noted, like everything else that is skipped.
+   */
   private void collect(String input, Path dir, List<Source> sources, List<InputNote> notes,
       List<InputError> errors) {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      List<Path> files = walk.filter(Files::isRegularFile)
-          .filter(p -> isManifest(p.getFileName().toString()))
-          .filter(p -> !insideGit(dir, p))
-          .sorted().toList();
-      for (Path file : files) {
-        String name = display(input, dir, file);
-        Path chart = helmChartOf(dir, file);
-        if (chart != null) {
-          if (file.getParent().getFileName().toString().equals("templates")
-              && file.getParent().getParent().equals(chart)) {
+    try {
+      Path root = dir.toRealPath();
+      try (Stream<Path> walk = Files.walk(root)) {
+        List<Path> files = walk.filter(p -> !insideGit(root, p))
+            .filter(p -> Files.isRegularFile(p) ? isManifest(p.getFileName().toString())
+                : Files.isSymbolicLink(p) && Files.isDirectory(p))
+            .sorted().toList();
+        for (Path file : files) {
+          String name = display(input, root, file);
+          if (Files.isDirectory(file)) {
+            notes.add(new InputNote(name, 0,
+                "symbolic link to a directory, not followed: name it to scan it"));
+            continue;
+          }
+          Path chart = helmChartOf(file);
+          if (chart != null) {
+            String chartName = Path.of(input).resolve(root.relativize(chart)).normalize()
+                .toString();
             notes.add(new InputNote(name, 0, "Helm template, not scanned: render the chart "
-                + "with 'helm template " + display(input, dir, chart)
+                + "with 'helm template " + (chartName.isEmpty() ? "." : chartName)
                 + " | plumbline scan -'"));
             continue;
           }
+          sources.add(new Source(name, file));
         }
-        sources.add(new Source(name, file));
       }
     } catch (IOException | UncheckedIOException e) {
       errors.add(new InputError(input, 0, "cannot read directory: " + message(e)));
@@ -140,11 +152,15 @@ public final class ManifestReader {
     return false;
   }
 
-  /** The chart directory when {@code file} lies inside a Helm chart's templates. */
-  private static Path helmChartOf(Path root, Path file) {
-    for (Path p = file.getParent(); p != null && p.startsWith(root); p = p.getParent()) {
-      if (Files.isRegularFile(p.resolve("Chart.yaml"))) {
-        return p;
+  /**
+   * The chart directory when {@code file} (a real path) lies in a Helm chart's templates, at any
+   * depth (Helm renders subfolders too), even when the chart is above the folder being walked.
+   */
+  private static Path helmChartOf(Path file) {
+    for (Path p = file.getParent(); p != null && p.getParent() != null; p = p.getParent()) {
+      if (p.getFileName().toString().equals("templates")
+          && Files.isRegularFile(p.getParent().resolve("Chart.yaml"))) {
+        return p.getParent();
       }
     }
     return null;
