@@ -36,7 +36,21 @@ import java.util.Map;
  *   <li>{@code selects(selector, labels)}: whether a Kubernetes label selector
  *       ({@code matchLabels}, {@code matchExpressions}) selects a set of labels;
  *   <li>{@code inventory.list(kind)} and {@code inventory.list(kind, namespace)}: the objects of
- *       the scan of a kind.
+ *       the scan of a kind;
+ *   <li>{@code grants(rule, verbs, apiGroups, resources)},
+ *       {@code grantingResources(rule, verbs, apiGroups, resources)},
+ *       {@code inventory.grantees(role)} and {@code ruleText(rule)}: RBAC rule matching with the
+ *       API server's semantics, and who the scanned bindings grant a role to (see {@link Rbac});
+ *   <li>{@code flags(list)}: the {@code --flags} of a command line as a map (see {@link Flags});
+ *   <li>{@code component(container)}, {@code componentFlags(container)} and
+ *       {@code flagViolation(container, name)}: which Kubernetes component a container runs and
+ *       where its flags are (see {@link Components});
+ *   <li>{@code secretKind(string)}, {@code credentialName(string)} and {@code redact(string)}:
+ *       credential detection (see {@link Secrets}).
+ *   <li>{@code literalValue(string)}: whether a value is a literal rather than a placeholder or
+ *       reference such as {@code ${DB_PASSWORD}} (see {@link Secrets#literalValue});
+ *   <li>{@code cidrContains(cidr, address)}: whether an IP block holds an address or a block (see
+ *       {@link Cidrs}).
  * </ul>
  */
 final class CelSupport {
@@ -62,6 +76,7 @@ final class CelSupport {
               CelExtensions.comprehensions(), CelExtensions.lists(), CelExtensions.sets(options),
               CelExtensions.encoders(options), CelExtensions.regex())
           .addFunctionDeclarations(functions())
+          .addFunctionDeclarations(Rbac.functions())
           .addVar("object", OBJECT)
           .addVar("inventory", INVENTORY);
       if (target != Target.RESOURCE) {
@@ -78,6 +93,7 @@ final class CelSupport {
             CelExtensions.comprehensions(), CelExtensions.lists(), CelExtensions.sets(options),
             CelExtensions.encoders(options), CelExtensions.regex())
         .addFunctionBindings(bindings())
+        .addFunctionBindings(Rbac.bindings())
         .build();
   }
 
@@ -94,7 +110,34 @@ final class CelSupport {
             CelOverloadDecl.newMemberOverload("inventory_list_kind", DYN_LIST, INVENTORY,
                 SimpleType.STRING),
             CelOverloadDecl.newMemberOverload("inventory_list_kind_namespace", DYN_LIST,
-                INVENTORY, SimpleType.STRING, SimpleType.STRING)));
+                INVENTORY, SimpleType.STRING, SimpleType.STRING)),
+        CelFunctionDecl.newFunctionDeclaration("flags",
+            CelOverloadDecl.newGlobalOverload("flags_dyn",
+                MapType.create(SimpleType.STRING, SimpleType.STRING), SimpleType.DYN)),
+        CelFunctionDecl.newFunctionDeclaration("component",
+            CelOverloadDecl.newGlobalOverload("component_dyn", SimpleType.STRING, SimpleType.DYN)),
+        CelFunctionDecl.newFunctionDeclaration("componentFlags",
+            CelOverloadDecl.newGlobalOverload("component_flags_dyn",
+                MapType.create(SimpleType.STRING, SimpleType.STRING), SimpleType.DYN)),
+        CelFunctionDecl.newFunctionDeclaration("flagViolation",
+            CelOverloadDecl.newGlobalOverload("flag_violation_dyn_string",
+                MapType.create(SimpleType.STRING, SimpleType.DYN), SimpleType.DYN,
+                SimpleType.STRING)),
+        CelFunctionDecl.newFunctionDeclaration("secretKind",
+            CelOverloadDecl.newGlobalOverload("secret_kind_string", SimpleType.STRING,
+                SimpleType.STRING)),
+        CelFunctionDecl.newFunctionDeclaration("credentialName",
+            CelOverloadDecl.newGlobalOverload("credential_name_string", SimpleType.BOOL,
+                SimpleType.STRING)),
+        CelFunctionDecl.newFunctionDeclaration("redact",
+            CelOverloadDecl.newGlobalOverload("redact_string", SimpleType.STRING,
+                SimpleType.STRING)),
+        CelFunctionDecl.newFunctionDeclaration("literalValue",
+            CelOverloadDecl.newGlobalOverload("literal_value_string", SimpleType.BOOL,
+                SimpleType.STRING)),
+        CelFunctionDecl.newFunctionDeclaration("cidrContains",
+            CelOverloadDecl.newGlobalOverload("cidr_contains_string_string", SimpleType.BOOL,
+                SimpleType.STRING, SimpleType.STRING)));
   }
 
   private static List<CelFunctionBinding> bindings() {
@@ -105,7 +148,18 @@ final class CelSupport {
             Inventory::list),
         CelFunctionBinding.from("inventory_list_kind_namespace",
             List.of(Inventory.class, String.class, String.class),
-            args -> ((Inventory) args[0]).list((String) args[1], (String) args[2])));
+            args -> ((Inventory) args[0]).list((String) args[1], (String) args[2])),
+        CelFunctionBinding.from("flags_dyn", Object.class, Flags::parse),
+        CelFunctionBinding.from("component_dyn", Object.class, Components::of),
+        CelFunctionBinding.from("component_flags_dyn", Object.class, Components::flags),
+        CelFunctionBinding.from("flag_violation_dyn_string", Object.class, String.class,
+            Components::violation),
+        CelFunctionBinding.from("secret_kind_string", String.class, Secrets::kindOf),
+        CelFunctionBinding.from("credential_name_string", String.class, Secrets::credentialName),
+        CelFunctionBinding.from("redact_string", String.class, Secrets::redact),
+        CelFunctionBinding.from("literal_value_string", String.class, Secrets::literalValue),
+        CelFunctionBinding.from("cidr_contains_string_string", String.class, String.class,
+            Cidrs::contains));
   }
 
   /** The result an expression must have. */

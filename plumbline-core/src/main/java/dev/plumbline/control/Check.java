@@ -1,9 +1,11 @@
 package dev.plumbline.control;
 
+import dev.cel.common.values.NullValue;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.plumbline.resource.FieldPath;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -78,13 +80,31 @@ final class Check {
         throw new EvaluationException(e.getMessage(), e);
       }
       FieldPath full = rooted.resolve(context);
-      Object value = entry != null && entry.containsKey("value") ? entry.get("value")
+      Object value = entry != null && entry.containsKey("value") ? plain(entry.get("value"))
           : rooted.valueIn(context);
       String text = entry != null && entry.get("message") instanceof String s ? s
           : message.render(context, value, full);
       violations.add(new Violation(full, value, text, targetPath));
     }
     return violations;
+  }
+
+  /** A value a violation names, with CEL's null turned into Java's (also inside lists, maps). */
+  static Object plain(Object value) {
+    if (value instanceof NullValue) {
+      return null;
+    }
+    if (value instanceof List<?> list) {
+      List<Object> copy = new ArrayList<>(list.size());
+      list.forEach(v -> copy.add(plain(v)));
+      return copy;
+    }
+    if (value instanceof Map<?, ?> map) {
+      Map<Object, Object> copy = new LinkedHashMap<>();
+      map.forEach((k, v) -> copy.put(k, plain(v)));
+      return copy;
+    }
+    return value;
   }
 
   private FieldPath targetPath(EvalContext context) {

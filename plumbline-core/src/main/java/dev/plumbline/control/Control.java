@@ -35,12 +35,14 @@ public final class Control {
   private final List<String> references;
   private final Map<String, List<String>> frameworks;
   private final Set<String> inventoryKinds;
+  private final List<String> overrides;
   private final Path folder;
 
   Control(String id, List<String> aliases, int version, String title, String description,
       Severity severity, String category, Target target, Set<String> kinds, Pss pss,
       List<Check> checks, Remediation remediation, List<String> references,
-      Map<String, List<String>> frameworks, Set<String> inventoryKinds, Path folder) {
+      Map<String, List<String>> frameworks, Set<String> inventoryKinds, List<String> overrides,
+      Path folder) {
     this.id = id;
     this.aliases = List.copyOf(aliases);
     this.version = version;
@@ -56,6 +58,7 @@ public final class Control {
     this.references = List.copyOf(references);
     this.frameworks = Map.copyOf(frameworks);
     this.inventoryKinds = Set.copyOf(inventoryKinds);
+    this.overrides = List.copyOf(overrides);
     this.folder = folder;
   }
 
@@ -120,6 +123,16 @@ public final class Control {
   /** The kinds this control looks up in the inventory. */
   public Set<String> inventoryKinds() {
     return inventoryKinds;
+  }
+
+  /**
+   * The controls this one supersedes where both apply, as a Pod Security Standards restricted
+   * check supersedes its baseline counterpart: a finding of an overridden control on a field
+   * this control also reports is dropped as a duplicate, and in a framework holding both, the
+   * overridden control does not count while this one exists at the policy version.
+   */
+  public List<String> overrides() {
+    return overrides;
   }
 
   /** The folder the control was loaded from (it holds control.yaml and tests/). */

@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Every object of a scan, indexed by kind and namespace, for controls that judge one object by
  * others (a workload no NetworkPolicy selects, a binding to a powerful role). In CEL:
- * {@code inventory.list('NetworkPolicy', object.metadata.namespace)}.
+ * {@code inventory.list('NetworkPolicy', object.metadata.namespace)}. Objects are held without
+ * their null fields, as expressions see every object ({@link Json#withoutNullFields}).
  */
 public final class Inventory {
   /** An inventory with nothing in it. */
@@ -29,7 +30,7 @@ public final class Inventory {
     for (Resource r : resources) {
       byKind.computeIfAbsent(r.kind(), k -> new HashMap<>())
           .computeIfAbsent(r.namespace(), n -> new ArrayList<>())
-          .add(r.object());
+          .add(Json.withoutNullFields(r.object()));
     }
     return new Inventory(byKind);
   }

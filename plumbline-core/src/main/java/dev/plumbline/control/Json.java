@@ -28,6 +28,55 @@ public final class Json {
     return value;
   }
 
+  /**
+   * The value without the map entries whose value is null, the way the API server reads a
+   * built-in object: a field set to null is an unset field. CEL needs this: cel-java fails with a
+   * NullPointerException on {@code a.?b.?c} when {@code c} is null, and a plain {@code a.b} on a
+   * null is an unknown rather than an error. List items are kept, so indexes do not move.
+   *
+   * @return {@code value} itself when it holds no null field (nothing is copied), else a copy
+   */
+  public static Object withoutNullFields(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> copy = null;
+      int index = 0;
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        Object item = e.getValue();
+        Object clean = item == null ? null : withoutNullFields(item);
+        if (copy == null && (item == null || clean != item)) {
+          copy = new LinkedHashMap<>(Math.max(4, map.size() * 2));
+          int i = 0;
+          for (Map.Entry<?, ?> before : map.entrySet()) {
+            if (i++ == index) {
+              break;
+            }
+            copy.put(String.valueOf(before.getKey()), before.getValue());
+          }
+        }
+        if (copy != null && clean != null) {
+          copy.put(String.valueOf(e.getKey()), clean);
+        }
+        index++;
+      }
+      return copy == null ? value : copy;
+    }
+    if (value instanceof List<?> list) {
+      List<Object> copy = null;
+      for (int i = 0; i < list.size(); i++) {
+        Object item = list.get(i);
+        Object clean = withoutNullFields(item);
+        if (copy == null && clean != item) {
+          copy = new ArrayList<>(list.subList(0, i));
+        }
+        if (copy != null) {
+          copy.add(clean);
+        }
+      }
+      return copy == null ? value : copy;
+    }
+    return value;
+  }
+
   /** A short, single-line rendering of a value for messages: strings unquoted, JSON otherwise. */
   public static String brief(Object value) {
     if (value == null) {

@@ -11,11 +11,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The controls and frameworks Plumbline evaluates: the built-in library, optionally joined with
@@ -187,6 +190,19 @@ public final class Library {
         }
       }
     }
+    for (Control c : controls) {
+      for (String overridden : c.overrides()) {
+        if (!ids.containsKey(overridden)) {
+          problems.add(c.folder() + "/control.yaml: overrides: unknown control '" + overridden
+              + "'");
+        } else if (!ids.get(overridden).equals(overridden)) {
+          problems.add(c.folder() + "/control.yaml: overrides: '" + overridden
+              + "' is a former id; use '" + ids.get(overridden) + "'");
+        } else if (overridden.equals(c.id())) {
+          problems.add(c.folder() + "/control.yaml: overrides: a control cannot override itself");
+        }
+      }
+    }
     Map<String, Framework> byId = new LinkedHashMap<>();
     for (Framework f : frameworks) {
       if (byId.putIfAbsent(f.id(), f) != null) {
@@ -259,6 +275,36 @@ public final class Library {
   /** Every framework, sorted by id. */
   public List<Framework> frameworks() {
     return frameworks;
+  }
+
+  /**
+   * The controls that count toward a framework at a policy version: those its requirements name
+   * that exist at that version, less those another of them overrides there (as Pod Security
+   * Admission runs a restricted check instead of the baseline check it supersedes).
+   */
+  public Set<String> frameworkControls(Framework framework, PolicyVersion version) {
+    return countedControls(framework, version, byId::get);
+  }
+
+  /**
+   * The controls that count toward a framework at a policy version, among those {@code lookup}
+   * finds (it answers null for a control that is not there).
+   */
+  public static Set<String> countedControls(Framework framework, PolicyVersion version,
+      Function<String, Control> lookup) {
+    Set<String> ids = new TreeSet<>();
+    Set<String> overridden = new HashSet<>();
+    for (Framework.Requirement r : framework.requirements()) {
+      for (String id : r.controls()) {
+        Control c = lookup.apply(id);
+        if (c != null && c.availableAt(version)) {
+          ids.add(c.id());
+          overridden.addAll(c.overrides());
+        }
+      }
+    }
+    ids.removeAll(overridden);
+    return ids;
   }
 
   /** The framework with this id, or null. */

@@ -24,7 +24,8 @@ final class LibraryLoader {
       "network", "namespace", "secrets", "control-plane", "node");
   private static final Set<String> CONTROL_FIELDS = Set.of("id", "aliases", "version", "title",
       "description", "severity", "category", "target", "kinds", "pss", "check", "violations",
-      "path", "message", "variants", "remediation", "references", "frameworks", "inventory");
+      "path", "message", "variants", "remediation", "references", "frameworks", "inventory",
+      "overrides");
   private static final Set<String> VARIANT_FIELDS =
       Set.of("since", "check", "violations", "path", "message");
   private static final Set<String> FRAMEWORK_FIELDS =
@@ -174,8 +175,9 @@ final class LibraryLoader {
     List<String> references = f.strings("references");
     Map<String, List<String>> frameworks = f.stringLists("frameworks");
     Set<String> inventory = new LinkedHashSet<>(f.strings("inventory"));
+    List<String> overrides = f.strings("overrides");
     return new Control(id, aliases, version, title, description, severity, category, target, kinds,
-        pss, checks, remediation, references, frameworks, inventory, folder);
+        pss, checks, remediation, references, frameworks, inventory, overrides, folder);
   }
 
   private static Check check(Fields f, PolicyVersion since, Target target, String message) {

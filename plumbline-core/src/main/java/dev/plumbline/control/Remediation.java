@@ -12,8 +12,10 @@ import java.util.Map;
  *
  * <p>Patch semantics are JSON Patch with one convenience: {@code add} creates missing parent
  * objects, so {@code add /securityContext/runAsNonRoot} works on a container with no security
- * context. {@code remove} of a missing field does nothing. {@link #absolute} turns a patch into
- * strict RFC 6902 operations on the whole object, adding the parents explicitly.
+ * context. {@code remove} of a missing field does nothing. A path segment {@code *} stands for
+ * every element of the list found there ({@code remove /ports/*}{@code /hostPort} removes the
+ * host port of every port), and for nothing when there is no list. {@link #absolute} turns a
+ * patch into strict RFC 6902 operations on the whole object, adding the parents explicitly.
  *
  * @param text what to change, in words
  * @param patch the automatic change, empty when there is none
@@ -36,9 +38,35 @@ public record Remediation(String text, List<PatchOp> patch, boolean safe) {
   public void applyInPlace(Map<String, Object> object, List<FieldPath> targets) {
     for (FieldPath target : targets) {
       for (PatchOp op : patch) {
-        apply(object, target.concat(op.path()), op);
+        for (FieldPath path : expand(object, target.concat(op.path()))) {
+          apply(object, path, op);
+        }
       }
     }
+  }
+
+  /** A path segment that stands for every element of a list. */
+  static final String EVERY = "*";
+
+  /**
+   * The concrete paths a patch path names in {@code root}: itself when it has no {@code *}, else
+   * one path per list element, last element first (so removing by index stays correct).
+   */
+  static List<FieldPath> expand(Object root, FieldPath path) {
+    List<Object> segments = path.segments();
+    int star = segments.indexOf(EVERY);
+    if (star < 0) {
+      return List.of(path);
+    }
+    FieldPath prefix = FieldPath.of(segments.subList(0, star).toArray());
+    FieldPath rest = FieldPath.of(segments.subList(star + 1, segments.size()).toArray());
+    List<FieldPath> paths = new ArrayList<>();
+    if (prefix.lookup(root) instanceof List<?> list) {
+      for (int i = list.size() - 1; i >= 0; i--) {
+        paths.addAll(expand(root, prefix.index(i).concat(rest)));
+      }
+    }
+    return paths;
   }
 
   /** The patch as strict RFC 6902 operations against {@code object}, for one target path. */
@@ -46,28 +74,34 @@ public record Remediation(String text, List<PatchOp> patch, boolean safe) {
     List<Map<String, Object>> ops = new ArrayList<>();
     Object copy = Json.deepCopy(object);
     for (PatchOp op : patch) {
-      FieldPath full = target.concat(op.path());
-      if (op.op().equals("remove") && full.lookup(copy) == null
-          && !(full.parent().lookup(copy) instanceof Map<?, ?> m
-              && m.containsKey(last(full)))) {
-        continue;
+      for (FieldPath full : expand(copy, target.concat(op.path()))) {
+        absolute(copy, full, op, ops);
       }
-      if (!op.op().equals("remove")) {
-        FieldPath parent = FieldPath.ROOT;
-        for (Object segment : full.parent().segments()) {
-          parent = segment instanceof Integer i ? parent.index(i) : parent.key((String) segment);
-          if (parent.lookup(copy) == null) {
-            ops.add(op("add", parent, new LinkedHashMap<>()));
-            apply(copy, parent, new PatchOp("add", FieldPath.ROOT, new LinkedHashMap<>()));
-          }
-        }
-      }
-      String kind = op.op().equals("remove") ? "remove"
-          : full.lookup(copy) != null ? "replace" : "add";
-      ops.add(op(kind, full, op.value()));
-      apply(copy, full, op);
     }
     return ops;
+  }
+
+  private static void absolute(Object copy, FieldPath full, PatchOp op,
+      List<Map<String, Object>> ops) {
+    if (op.op().equals("remove") && full.lookup(copy) == null
+        && !(full.parent().lookup(copy) instanceof Map<?, ?> m
+            && m.containsKey(last(full)))) {
+      return;
+    }
+    if (!op.op().equals("remove")) {
+      FieldPath parent = FieldPath.ROOT;
+      for (Object segment : full.parent().segments()) {
+        parent = segment instanceof Integer i ? parent.index(i) : parent.key((String) segment);
+        if (parent.lookup(copy) == null) {
+          ops.add(op("add", parent, new LinkedHashMap<>()));
+          apply(copy, parent, new PatchOp("add", FieldPath.ROOT, new LinkedHashMap<>()));
+        }
+      }
+    }
+    String kind = op.op().equals("remove") ? "remove"
+        : full.lookup(copy) != null ? "replace" : "add";
+    ops.add(op(kind, full, op.value()));
+    apply(copy, full, op);
   }
 
   private static Map<String, Object> op(String kind, FieldPath path, Object value) {

@@ -1,24 +1,22 @@
 package dev.plumbline.resource;
 
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The source line of every field of a parsed document.
- *
- * <p>Lines are kept beside the values rather than inside them, so the values stay plain
- * {@link Map}s and {@link List}s that CEL reads directly. Each map or list of the document has an
- * array with the line of each of its entries, in iteration order.
+ * Finds the source line of a field of a parsed document: the maps and lists the parser builds
+ * ({@link Lined}) carry the line of each of their entries.
  */
 final class LineIndex {
   /** An index that knows no lines: every lookup answers the fallback line. */
-  static final LineIndex NONE = new LineIndex(new IdentityHashMap<>());
+  static final LineIndex NONE = new LineIndex(false);
+  /** Reads the lines the parser recorded in its maps and lists. */
+  static final LineIndex LINED = new LineIndex(true);
 
-  private final IdentityHashMap<Object, int[]> childLines;
+  private final boolean lined;
 
-  LineIndex(IdentityHashMap<Object, int[]> childLines) {
-    this.childLines = childLines;
+  private LineIndex(boolean lined) {
+    this.lined = lined;
   }
 
   /**
@@ -30,7 +28,7 @@ final class LineIndex {
     int line = rootLine;
     Object current = root;
     for (Object segment : path.segments()) {
-      int[] lines = childLines.get(current);
+      int[] lines = lined && current instanceof Lined l ? l.lines() : null;
       if (segment instanceof String key && current instanceof Map<?, ?> map) {
         if (!map.containsKey(key)) {
           return line;

@@ -2,6 +2,7 @@ package dev.plumbline.resource;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,6 +12,12 @@ import java.util.Set;
  * kind keeps it: {@code spec} of a Pod, {@code template} of a PodTemplate,
  * {@code spec.template} of a Deployment, StatefulSet, DaemonSet, ReplicaSet,
  * ReplicationController or Job, and {@code spec.jobTemplate.spec.template} of a CronJob.
+ *
+ * <p>Fields set to {@code null} are left out of {@code spec} and {@code metadata}, because the API
+ * server reads an explicit null as "unset" (a Go nil pointer); an annotation or label whose value
+ * is null reads as the empty string, as it does when the API server decodes it. So
+ * {@code securityContext: {privileged: null}} means the same as no {@code privileged} at all,
+ * and expressions need not guard against nulls.
  *
  * @param spec the pod spec (empty when the object has none)
  * @param metadata the pod metadata: the Pod's own, or the template's (empty when absent)
@@ -70,7 +77,7 @@ public record Workload(Map<String, Object> spec, Map<String, Object> metadata, F
     FieldPath template;
     switch (ref.kind()) {
       case "Pod" -> {
-        return new Workload(map(object.get("spec")), map(object.get("metadata")),
+        return new Workload(spec(object.get("spec")), metadata(object.get("metadata")),
             FieldPath.of("spec"), FieldPath.of("metadata"));
       }
       case "CronJob" -> template = CRON_TEMPLATE;
@@ -79,7 +86,7 @@ public record Workload(Map<String, Object> spec, Map<String, Object> metadata, F
     }
     Object t = template.lookup(object);
     Map<String, Object> templateMap = map(t);
-    return new Workload(map(templateMap.get("spec")), map(templateMap.get("metadata")),
+    return new Workload(spec(templateMap.get("spec")), metadata(templateMap.get("metadata")),
         template.key("spec"), template.key("metadata"));
   }
 
@@ -94,6 +101,70 @@ public record Workload(Map<String, Object> spec, Map<String, Object> metadata, F
       }
     }
     return result;
+  }
+
+  private static Map<String, Object> spec(Object spec) {
+    return map(withoutNulls(spec));
+  }
+
+  private static Map<String, Object> metadata(Object metadata) {
+    Map<String, Object> m = map(metadata);
+    Map<String, Object> filled = null;
+    for (String key : List.of("annotations", "labels")) {
+      if (m.get(key) instanceof Map<?, ?> strings && strings.containsValue(null)) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        strings.forEach((k, v) -> values.put(String.valueOf(k), v == null ? "" : v));
+        if (filled == null) {
+          filled = new LinkedHashMap<>(m);
+        }
+        filled.put(key, values);
+      }
+    }
+    return map(withoutNulls(filled == null ? m : filled));
+  }
+
+  /**
+   * The value with every null-valued map entry left out (list elements stay, so indexes still
+   * match the object). The value itself when it holds no such entry, so the common case copies
+   * nothing.
+   */
+  static Object withoutNulls(Object value) {
+    return hasNullEntry(value) ? copyWithoutNulls(value) : value;
+  }
+
+  private static boolean hasNullEntry(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      for (Object v : map.values()) {
+        if (v == null || hasNullEntry(v)) {
+          return true;
+        }
+      }
+    } else if (value instanceof List<?> list) {
+      for (Object v : list) {
+        if (hasNullEntry(v)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static Object copyWithoutNulls(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> copy = new LinkedHashMap<>();
+      map.forEach((k, v) -> {
+        if (v != null) {
+          copy.put(String.valueOf(k), copyWithoutNulls(v));
+        }
+      });
+      return Collections.unmodifiableMap(copy);
+    }
+    if (value instanceof List<?> list) {
+      List<Object> copy = new ArrayList<>(list.size());
+      list.forEach(v -> copy.add(copyWithoutNulls(v)));
+      return Collections.unmodifiableList(copy);
+    }
+    return value;
   }
 
   @SuppressWarnings("unchecked")

@@ -6,9 +6,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,9 +64,28 @@ final class YamlParser {
   private static final String MERGE = "<<";
 
   private final Limits limits;
+  /**
+   * Keys and short values repeat across the documents of a file ("name", "image", "apps/v1",
+   * "IfNotPresent"): sharing one String for each keeps a large scan's memory down.
+   */
+  private final Map<String, String> strings = new HashMap<>();
 
   YamlParser(Limits limits) {
     this.limits = limits;
+  }
+
+  private String share(String s) {
+    if (s.length() > 32) {
+      return s;
+    }
+    String shared = strings.putIfAbsent(s, s);
+    if (shared != null) {
+      return shared;
+    }
+    if (strings.size() > 100_000) {
+      strings.clear();
+    }
+    return s;
   }
 
   void parse(Reader reader, Sink sink) {
@@ -165,9 +182,9 @@ final class YamlParser {
               case START_OBJECT -> builder.open(true, null, line);
               case START_ARRAY -> builder.open(false, null, line);
               case END_OBJECT, END_ARRAY -> builder.close(sink);
-              case PROPERTY_NAME -> builder.beginEntry(builder.stack.peek(), json.currentName(),
-                  line, false);
-              case VALUE_STRING -> builder.add(json.getString(), line, sink);
+              case PROPERTY_NAME -> builder.beginEntry(builder.stack.peek(),
+                  share(json.currentName()), line, false);
+              case VALUE_STRING -> builder.add(share(json.getString()), line, sink);
               case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT ->
                   builder.add(Scalars.resolvePlain(json.getString()), line, sink);
               case VALUE_TRUE -> builder.add(Boolean.TRUE, line, sink);
@@ -268,7 +285,6 @@ final class YamlParser {
     final int index;
     final int startLine;
     final ArrayDeque<Frame> stack = new ArrayDeque<>();
-    final IdentityHashMap<Object, int[]> childLines = new IdentityHashMap<>();
     final Map<String, Object> anchors = new HashMap<>();
     final Map<String, Long> anchorSizes = new HashMap<>();
     final Map<String, Integer> anchorHeights = new HashMap<>();
@@ -348,7 +364,7 @@ final class YamlParser {
       if (top != null && top.isMap && top.expectKey) {
         throw new LimitException(line, "a mapping key must be a scalar");
       }
-      Object container = isMap ? new LinkedHashMap<String, Object>() : new ArrayList<>();
+      Object container = isMap ? new Lined.Map() : new Lined.List();
       stack.push(new Frame(container, isMap, anchor, line));
     }
 
@@ -367,7 +383,7 @@ final class YamlParser {
           }
         }
       }
-      childLines.put(frame.container, java.util.Arrays.copyOf(frame.lines, frame.size));
+      ((Lined) frame.container).lines(java.util.Arrays.copyOf(frame.lines, frame.size));
       if (frame.anchor != null) {
         anchors.put(frame.anchor, frame.container);
         anchorSizes.put(frame.anchor, countNodes(frame.container));
@@ -384,7 +400,7 @@ final class YamlParser {
       boolean merge = scalar.isPlain() && scalar.getTag().isEmpty()
           && MERGE.equals(scalar.getValue());
       Object resolved = scalarValue(scalar, line);
-      String key = Scalars.keyString(resolved, scalar.getValue());
+      String key = share(Scalars.keyString(resolved, scalar.getValue()));
       remember(scalar, key, 1);
       beginEntry(frame, key, line, merge);
     }
@@ -406,9 +422,10 @@ final class YamlParser {
         throw new LimitException(line, "value with tag " + tag.get() + ": " + e.getMessage());
       }
       if (!scalar.isPlain() || tag.isPresent()) {
-        return scalar.getValue();
+        return share(scalar.getValue());
       }
-      return Scalars.resolvePlain(scalar.getValue());
+      Object value = Scalars.resolvePlain(scalar.getValue());
+      return value instanceof String text ? share(text) : value;
     }
 
     private void remember(NodeEvent event, Object value, long size) {
@@ -482,25 +499,25 @@ final class YamlParser {
     /** A deep copy for an alias; every copied entry gets the alias's line. */
     private Object copy(Object value, int line) {
       if (value instanceof Map<?, ?> map) {
-        Map<String, Object> copy = new LinkedHashMap<>(map.size() * 2);
+        Lined.Map copy = new Lined.Map();
         int[] lines = new int[map.size()];
         int i = 0;
         for (Map.Entry<?, ?> e : map.entrySet()) {
           copy.put((String) e.getKey(), copy(e.getValue(), line));
           lines[i++] = line;
         }
-        childLines.put(copy, lines);
+        copy.lines(lines);
         return copy;
       }
       if (value instanceof List<?> list) {
-        List<Object> copy = new ArrayList<>(list.size());
+        Lined.List copy = new Lined.List();
         int[] lines = new int[list.size()];
         int i = 0;
         for (Object item : list) {
           copy.add(copy(item, line));
           lines[i++] = line;
         }
-        childLines.put(copy, lines);
+        copy.lines(lines);
         return copy;
       }
       return value;
@@ -535,7 +552,7 @@ final class YamlParser {
         return;
       }
       sink.document(new Document(index, hasRoot ? rootLine : startLine, hasRoot ? root : null,
-          new LineIndex(childLines)));
+          LineIndex.LINED));
     }
   }
 }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * One problem: a control that a resource fails, with the evidence.
@@ -24,9 +25,27 @@ import java.util.HexFormat;
  * @param origin where the resource came from
  * @param line the line of the field in its file, 0 when not from a file
  * @param targetPath where the control's target sits: its remediation patch applies there
+ * @param also controls this finding also stands for: they found the same problem on the same
+ *     field, and {@code control} overrides them (sorted ids)
  */
 public record Finding(String id, Control control, Severity severity, ResourceRef resource,
-    FieldPath path, Object value, String message, Origin origin, int line, FieldPath targetPath) {
+    FieldPath path, Object value, String message, Origin origin, int line, FieldPath targetPath,
+    List<String> also) {
+
+  public Finding {
+    also = List.copyOf(also);
+  }
+
+  /** This finding standing also for other controls. */
+  Finding withAlso(List<String> controls) {
+    return new Finding(id, control, severity, resource, path, value, message, origin, line,
+        targetPath, controls);
+  }
+
+  /** Whether this finding is the verdict of a control, itself or through {@link #also()}. */
+  public boolean reports(String controlId) {
+    return control.id().equals(controlId) || also.contains(controlId);
+  }
 
   public String controlId() {
     return control.id();

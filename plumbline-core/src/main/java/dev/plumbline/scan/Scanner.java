@@ -4,9 +4,11 @@ import dev.plumbline.control.Control;
 import dev.plumbline.control.EvalContext;
 import dev.plumbline.control.EvaluationException;
 import dev.plumbline.control.Inventory;
+import dev.plumbline.control.Json;
 import dev.plumbline.control.Target;
 import dev.plumbline.control.Violation;
 import dev.plumbline.exceptions.PolicyException;
+import dev.plumbline.resource.FieldPath;
 import dev.plumbline.resource.InputError;
 import dev.plumbline.resource.ManifestReader;
 import dev.plumbline.resource.Origin;
@@ -18,7 +20,9 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -137,6 +141,9 @@ public final class Scanner {
     List<Control> evaluated = new ArrayList<>();
     Set<String> failed = new HashSet<>();
     Set<String> suppressedControls = new HashSet<>();
+    // Expressions see the object as the API server does, without null fields; lines, origin and
+    // identity still come from the resource as read.
+    Resource subject = subjectOf(resource);
     Workload workload = null;
     List<Workload.Container> containers = null;
     Object labels = metadataLabels(resource);
@@ -148,25 +155,27 @@ public final class Scanner {
       List<Violation> violations = new ArrayList<>();
       try {
         if (control.target() == Target.RESOURCE) {
-          violations.addAll(control.evaluate(EvalContext.forResource(resource, inventory),
+          violations.addAll(control.evaluate(EvalContext.forResource(subject, inventory),
               options.pssVersion()));
         } else {
           if (workload == null) {
-            workload = Workload.of(resource);
+            workload = Workload.of(subject);
             containers = workload.containers();
           }
           if (control.target() == Target.POD) {
-            violations.addAll(control.evaluate(EvalContext.forPod(resource, workload, inventory),
+            violations.addAll(control.evaluate(EvalContext.forPod(subject, workload, inventory),
                 options.pssVersion()));
           } else {
             for (Workload.Container c : containers) {
               violations.addAll(control.evaluate(
-                  EvalContext.forContainer(resource, workload, c, inventory),
+                  EvalContext.forContainer(subject, workload, c, inventory),
                   options.pssVersion()));
             }
           }
         }
       } catch (EvaluationException e) {
+        // Neither a pass nor a failure: the judgement did not happen, and the error says why.
+        evaluated.remove(evaluated.size() - 1);
         Origin o = resource.origin();
         String where = o.isFile() ? o.file() : ref.display();
         errors.add(new InputError(where, o.line(), ref.display() + ": control " + control.id()
@@ -185,7 +194,7 @@ public final class Scanner {
         }
         Finding f = new Finding(Finding.idOf(control.id(), ref, v.path()), control,
             options.severityOf(control), ref, v.path(), v.value(), v.message(),
-            resource.origin(), resource.lineOf(v.path()), v.targetPath());
+            resource.origin(), resource.lineOf(v.path()), v.targetPath(), List.of());
         if (exception != null) {
           suppressed.add(new Suppressed(f, exception));
         } else {
@@ -198,9 +207,99 @@ public final class Scanner {
         failed.add(control.id());
       }
     }
+    dropOverridden(findings, suppressed, evaluated);
     findings.sort(ORDER);
     return new Verdict(resource, findings, suppressed, errors, evaluated, failed,
         suppressedControls);
+  }
+
+  /**
+   * Merges findings that report, on the same field, the same problem as a finding of a control
+   * that overrides theirs (a restricted check superseding its baseline counterpart): the
+   * overriding control's finding remains and lists the others in {@link Finding#also()}. The
+   * overridden controls still count as failed for scoring.
+   */
+  private static void dropOverridden(List<Finding> findings, List<Suppressed> suppressed,
+      List<Control> evaluated) {
+    if (evaluated.stream().allMatch(c -> c.overrides().isEmpty())) {
+      return;
+    }
+    Map<String, Control> byId = new HashMap<>();
+    evaluated.forEach(c -> byId.put(c.id(), c));
+    Map<FieldPath, List<Finding>> byPath = new LinkedHashMap<>();
+    findings.forEach(f -> byPath.computeIfAbsent(f.path(), k -> new ArrayList<>()).add(f));
+    suppressed.forEach(x -> byPath.computeIfAbsent(x.finding().path(), k -> new ArrayList<>())
+        .add(x.finding()));
+    Map<Finding, Finding> replaced = new IdentityHashMap<>();
+    for (List<Finding> group : byPath.values()) {
+      if (group.size() < 2) {
+        continue;
+      }
+      List<Finding> kept = new ArrayList<>();
+      List<Finding> dropped = new ArrayList<>();
+      for (Finding f : group) {
+        boolean overridden = group.stream().anyMatch(g -> g != f
+            && overrides(byId, g.controlId(), f.controlId(), new HashSet<>()));
+        (overridden ? dropped : kept).add(f);
+      }
+      for (Finding k : kept) {
+        Set<String> also = new java.util.TreeSet<>(k.also());
+        for (Finding d : dropped) {
+          if (overrides(byId, k.controlId(), d.controlId(), new HashSet<>())) {
+            also.add(d.controlId());
+            also.addAll(d.also());
+          }
+        }
+        if (also.size() != k.also().size()) {
+          replaced.put(k, k.withAlso(List.copyOf(also)));
+        }
+      }
+      dropped.forEach(d -> replaced.put(d, null));
+    }
+    List<Finding> open = new ArrayList<>();
+    for (Finding f : findings) {
+      Finding r = replaced.containsKey(f) ? replaced.get(f) : f;
+      if (r != null) {
+        open.add(r);
+      }
+    }
+    List<Suppressed> quiet = new ArrayList<>();
+    for (Suppressed x : suppressed) {
+      Finding r = replaced.containsKey(x.finding()) ? replaced.get(x.finding()) : x.finding();
+      if (r != null) {
+        quiet.add(new Suppressed(r, x.exception()));
+      }
+    }
+    findings.clear();
+    findings.addAll(open);
+    suppressed.clear();
+    suppressed.addAll(quiet);
+  }
+
+  /** Whether control {@code a} overrides {@code b}, directly or through others. */
+  private static boolean overrides(Map<String, Control> byId, String a, String b,
+      Set<String> seen) {
+    Control c = byId.get(a);
+    if (c == null || !seen.add(a)) {
+      return false;
+    }
+    for (String o : c.overrides()) {
+      if (o.equals(b) || overrides(byId, o, b, seen)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The resource with its null fields left out (itself when it has none), for expressions. */
+  private static Resource subjectOf(Resource resource) {
+    Object clean = Json.withoutNullFields(resource.object());
+    if (clean == resource.object()) {
+      return resource;
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> object = (Map<String, Object>) clean;
+    return Resource.of(object, resource.origin());
   }
 
   private static Object metadataLabels(Resource r) {

@@ -2,10 +2,12 @@ package dev.plumbline.scan;
 
 import dev.plumbline.control.Control;
 import dev.plumbline.control.Framework;
+import dev.plumbline.control.Library;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Posture scores, 0 to 100 (see docs/scoring.md).
@@ -31,6 +33,8 @@ final class Scores {
     }
     List<FrameworkScore> scores = new ArrayList<>();
     for (Framework f : options.frameworks()) {
+      Set<String> counted = Library.countedControls(f, options.pssVersion(),
+          id -> byId.containsKey(id) ? byId.get(id).control() : null);
       List<FrameworkScore.RequirementResult> requirements = new ArrayList<>();
       double sum = 0;
       int applicable = 0;
@@ -50,7 +54,7 @@ final class Scores {
             continue; // not selected, or not available at this policy version
           }
           Control c = cr.control();
-          if (!c.availableAt(options.pssVersion())) {
+          if (!counted.contains(c.id())) {
             continue;
           }
           controls.add(cr);

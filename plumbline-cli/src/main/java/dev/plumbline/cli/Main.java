@@ -1,0 +1,92 @@
+package dev.plumbline.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code plumbline} command.
+ *
+ * <p>Exit codes: 0 when nothing at or above {@code --fail-on} was found, 1 when something was,
+ * 2 for usage and input errors (an unknown id, a file that could not be read or parsed). No stack
+ * trace reaches the user unless {@code PLUMBLINE_DEBUG} is set.
+ */
+@Command(name = "plumbline", mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Kubernetes security posture: scan manifests and clusters against Pod Security "
+        + "Standards, CIS, NSA-CISA and MITRE controls.",
+    subcommands = {ScanCommand.class, ControlsCommand.class, FrameworksCommand.class,
+        CommandLine.HelpCommand.class})
+public final class Main {
+  /** Exit code: nothing at or above the threshold was found. */
+  static final int OK = 0;
+  /** Exit code: findings at or above the threshold. */
+  static final int FINDINGS = 1;
+  /** Exit code: usage or input error. */
+  static final int ERROR = 2;
+
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8),
+        true);
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8),
+        true);
+    System.exit(run(args, out, err));
+  }
+
+  /** Runs the command line with the given streams; returns the exit code. */
+  static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      commandLine.getErr().println("error: " + messageOf(e));
+      if (System.getenv("PLUMBLINE_DEBUG") != null) {
+        e.printStackTrace(commandLine.getErr());
+      }
+      commandLine.getErr().flush();
+      return ERROR;
+    });
+    cli.setParameterExceptionHandler((e, argsGiven) -> {
+      CommandLine c = e.getCommandLine();
+      c.getErr().println("error: " + e.getMessage());
+      c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more.");
+      c.getErr().flush();
+      return ERROR;
+    });
+    int code = cli.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  private static String messageOf(Throwable e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+  }
+
+  static String version() {
+    try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+      Properties p = new Properties();
+      if (in != null) {
+        p.load(in);
+      }
+      return p.getProperty("version", "dev");
+    } catch (IOException e) {
+      return "dev";
+    }
+  }
+
+  /** Prints the version. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"plumbline " + version()};
+    }
+  }
+}

@@ -1,0 +1,265 @@
+package dev.plumbline.control;
+
+import dev.cel.common.CelFunctionDecl;
+import dev.cel.common.CelOverloadDecl;
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.ListType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.runtime.CelFunctionBinding;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+
+/**
+ * Kubernetes RBAC semantics for the RBAC controls, as CEL functions:
+ *
+ * <ul>
+ *   <li>{@code grants(rule, verbs, apiGroups, resources)}: whether a PolicyRule of a Role or
+ *       ClusterRole allows any of the verbs on any of the resources of any of the API groups, for
+ *       at least one object. Matching is the API server's ({@code rbac/v1} {@code ruleAllows}):
+ *       {@code "*"} in {@code verbs}, {@code apiGroups} or {@code resources} matches everything
+ *       (subresources included), {@code "*}{@code /exec"} matches the {@code exec} subresource of
+ *       every resource, {@code "pods"} does not match {@code "pods/exec"}, {@code ""} is the core
+ *       group, comparisons are exact (case-sensitive), and a rule holding only
+ *       {@code nonResourceURLs} grants no resource. A rule with {@code resourceNames} is limited to
+ *       the named objects, so it never grants a request that carries no name: {@code create} of a
+ *       resource (not of a subresource such as {@code pods/exec}, whose name is the pod's) and
+ *       {@code deletecollection}.
+ *   <li>{@code grantingResources(rule, verbs, apiGroups, resources)}: the indexes, ascending, of
+ *       the items of {@code rule.resources} through which it grants that (empty when
+ *       {@code grants} is false), so a finding can point at the item.
+ *   <li>{@code inventory.grantees(role)}: who the scanned bindings grant a Role or ClusterRole
+ *       to, one map per subject and binding: {@code subject} ("ServiceAccount ci/deployer",
+ *       "User jane", "Group ops"), {@code binding} ("RoleBinding ci/deploy",
+ *       "ClusterRoleBinding ops"), {@code clusterWide} (true for a ClusterRoleBinding; a
+ *       RoleBinding grants in its namespace only, also when it references a ClusterRole) and
+ *       {@code text} ("ServiceAccount ci/deployer via RoleBinding ci/deploy"). A ServiceAccount
+ *       subject of a RoleBinding without a namespace is in the binding's namespace, as the
+ *       authorizer reads it. A RoleBinding references a Role of its own namespace; a manifest
+ *       object without a namespace is applied into a namespace chosen at apply time, so a missing
+ *       namespace on either side matches any.
+ *   <li>{@code ruleText(rule)}: a rule in brief, as {@code kubectl describe} names resources:
+ *       {@code "get,list on secrets,deployments.apps named app-tls"}.
+ * </ul>
+ */
+final class Rbac {
+  private static final CelType DYN_LIST = ListType.create(SimpleType.DYN);
+  private static final int BRIEF_ITEMS = 8;
+
+  private Rbac() {}
+
+  static List<CelFunctionDecl> functions() {
+    return List.of(
+        CelFunctionDecl.newFunctionDeclaration("grants",
+            CelOverloadDecl.newGlobalOverload("rbac_grants", SimpleType.BOOL, SimpleType.DYN,
+                DYN_LIST, DYN_LIST, DYN_LIST)),
+        CelFunctionDecl.newFunctionDeclaration("grantingResources",
+            CelOverloadDecl.newGlobalOverload("rbac_granting_resources",
+                ListType.create(SimpleType.INT), SimpleType.DYN, DYN_LIST, DYN_LIST, DYN_LIST)),
+        CelFunctionDecl.newFunctionDeclaration("grantees",
+            CelOverloadDecl.newMemberOverload("rbac_inventory_grantees", DYN_LIST,
+                CelSupport.INVENTORY, SimpleType.DYN)),
+        CelFunctionDecl.newFunctionDeclaration("ruleText",
+            CelOverloadDecl.newGlobalOverload("rbac_rule_text", SimpleType.STRING,
+                SimpleType.DYN)));
+  }
+
+  static List<CelFunctionBinding> bindings() {
+    return List.of(
+        CelFunctionBinding.from("rbac_grants",
+            List.of(Object.class, List.class, List.class, List.class),
+            args -> !grantingResources(args[0], (List<?>) args[1], (List<?>) args[2],
+                (List<?>) args[3]).isEmpty()),
+        CelFunctionBinding.from("rbac_granting_resources",
+            List.of(Object.class, List.class, List.class, List.class),
+            args -> grantingResources(args[0], (List<?>) args[1], (List<?>) args[2],
+                (List<?>) args[3])),
+        CelFunctionBinding.from("rbac_inventory_grantees", Inventory.class, Object.class,
+            Rbac::grantees),
+        CelFunctionBinding.from("rbac_rule_text", Object.class, Rbac::ruleText));
+  }
+
+  /**
+   * The indexes of the rule's {@code resources} items that grant any of the verbs on any of the
+   * group/resource pairs, ascending.
+   */
+  static List<Long> grantingResources(Object rule, List<?> verbs, List<?> apiGroups,
+      List<?> resources) {
+    if (!(rule instanceof Map<?, ?> r)) {
+      return List.of();
+    }
+    List<?> ruleVerbs = list(r.get("verbs"));
+    List<?> ruleGroups = list(r.get("apiGroups"));
+    List<?> ruleResources = list(r.get("resources"));
+    boolean named = !list(r.get("resourceNames")).isEmpty();
+    List<Long> items = new ArrayList<>();
+    for (int i = 0; i < ruleResources.size(); i++) {
+      if (!(ruleResources.get(i) instanceof String item)) {
+        continue;
+      }
+      boolean granted = false;
+      for (Object verb : verbs) {
+        for (Object group : apiGroups) {
+          for (Object resource : resources) {
+            granted |= verb instanceof String v && group instanceof String g
+                && resource instanceof String res
+                && matches(ruleVerbs, v) && matches(ruleGroups, g)
+                && resourceMatches(item, res)
+                && !(named && nameless(v, res));
+          }
+        }
+      }
+      if (granted) {
+        items.add((long) i);
+      }
+    }
+    return items;
+  }
+
+  /** {@code "*"} or the value itself, as the authorizer matches verbs and API groups. */
+  private static boolean matches(List<?> patterns, String value) {
+    return patterns.contains("*") || patterns.contains(value);
+  }
+
+  /** The authorizer's {@code ResourceMatches} for one item of a rule. */
+  private static boolean resourceMatches(String item, String requested) {
+    if (item.equals("*") || item.equals(requested)) {
+      return true;
+    }
+    int slash = requested.indexOf('/');
+    return slash >= 0 && item.equals("*" + requested.substring(slash));
+  }
+
+  /** Requests that carry no object name, which a rule with resourceNames never grants. */
+  private static boolean nameless(String verb, String resource) {
+    return verb.equals("deletecollection") || verb.equals("create") && resource.indexOf('/') < 0;
+  }
+
+  /**
+   * The bindings of an inventory by the role they reference ({@code "ClusterRole/name"},
+   * {@code "Role/name"}), built once per inventory: a scan asks for the grantees of every role
+   * that has a finding, from several controls.
+   */
+  private static final Map<Inventory, Map<String, List<Map<?, ?>>>> BINDINGS_BY_ROLE =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  private static Map<String, List<Map<?, ?>>> bindingsByRole(Inventory inventory) {
+    return BINDINGS_BY_ROLE.computeIfAbsent(inventory, inv -> {
+      Map<String, List<Map<?, ?>>> index = new HashMap<>();
+      for (String kind : List.of("ClusterRoleBinding", "RoleBinding")) {
+        for (Object b : inv.list(kind)) {
+          Map<?, ?> roleRef = map(map(b).get("roleRef"));
+          index.computeIfAbsent(string(roleRef.get("kind")) + "/" + string(roleRef.get("name")),
+              k -> new ArrayList<>()).add(map(b));
+        }
+      }
+      return index;
+    });
+  }
+
+  /** Who the scanned bindings grant a role to (see the class comment). */
+  static List<Object> grantees(Inventory inventory, Object role) {
+    if (!(role instanceof Map<?, ?> r) || !(r.get("kind") instanceof String kind)
+        || !(kind.equals("ClusterRole") || kind.equals("Role"))) {
+      return List.of();
+    }
+    Map<?, ?> metadata = map(r.get("metadata"));
+    String name = string(metadata.get("name"));
+    String namespace = string(metadata.get("namespace"));
+    Set<String> seen = new LinkedHashSet<>();
+    List<Object> grantees = new ArrayList<>();
+    for (Map<?, ?> binding : bindingsByRole(inventory).getOrDefault(kind + "/" + name, List.of())) {
+      Map<?, ?> bindingMeta = map(binding.get("metadata"));
+      String bindingNamespace = string(bindingMeta.get("namespace"));
+      boolean clusterWide = "ClusterRoleBinding".equals(binding.get("kind"));
+      if (kind.equals("Role") && (clusterWide || !namespace.isEmpty()
+          && !bindingNamespace.isEmpty() && !namespace.equals(bindingNamespace))) {
+        continue;
+      }
+      String bindingText = clusterWide
+          ? "ClusterRoleBinding " + string(bindingMeta.get("name"))
+          : "RoleBinding " + qualified(bindingNamespace, string(bindingMeta.get("name")));
+      for (Object s : list(binding.get("subjects"))) {
+        Map<?, ?> subject = map(s);
+        String subjectKind = string(subject.get("kind"));
+        String subjectName = string(subject.get("name"));
+        String subjectText;
+        if (subjectKind.equals("ServiceAccount")) {
+          String saNamespace = string(subject.get("namespace"));
+          if (saNamespace.isEmpty() && !clusterWide) {
+            saNamespace = bindingNamespace;
+          }
+          subjectText = "ServiceAccount " + qualified(saNamespace, subjectName);
+        } else {
+          subjectText = subjectKind + " " + subjectName;
+        }
+        String text = subjectText + " via " + bindingText;
+        if (seen.add(text)) {
+          Map<String, Object> grantee = new LinkedHashMap<>();
+          grantee.put("subject", subjectText);
+          grantee.put("binding", bindingText);
+          grantee.put("clusterWide", clusterWide);
+          grantee.put("text", text);
+          grantees.add(grantee);
+        }
+      }
+    }
+    return grantees;
+  }
+
+  /** A rule in brief: {@code "get,list on secrets,deployments.apps named app-tls"}. */
+  static String ruleText(Object rule) {
+    Map<?, ?> r = map(rule);
+    StringBuilder sb = new StringBuilder(join(list(r.get("verbs")), BRIEF_ITEMS));
+    sb.append(" on ");
+    List<?> urls = list(r.get("nonResourceURLs"));
+    if (!urls.isEmpty() && list(r.get("resources")).isEmpty()) {
+      sb.append("nonResourceURLs ").append(join(urls, BRIEF_ITEMS));
+      return sb.toString();
+    }
+    List<String> targets = new ArrayList<>();
+    for (Object resource : list(r.get("resources"))) {
+      for (Object group : list(r.get("apiGroups"))) {
+        String g = String.valueOf(group);
+        targets.add(g.isEmpty() ? String.valueOf(resource) : resource + "." + g);
+      }
+    }
+    sb.append(targets.isEmpty() ? "nothing" : join(targets, BRIEF_ITEMS));
+    List<?> names = list(r.get("resourceNames"));
+    if (!names.isEmpty()) {
+      sb.append(" named ").append(join(names, BRIEF_ITEMS));
+    }
+    return sb.toString();
+  }
+
+  private static String join(List<?> items, int max) {
+    List<String> parts = new ArrayList<>();
+    for (int i = 0; i < items.size() && i < max; i++) {
+      parts.add(String.valueOf(items.get(i)));
+    }
+    String text = String.join(",", parts);
+    return items.size() > max ? text + ",… (" + items.size() + " in all)" : text;
+  }
+
+  private static String qualified(String namespace, String name) {
+    return namespace.isEmpty() ? name : namespace + "/" + name;
+  }
+
+  private static List<?> list(Object value) {
+    return value instanceof List<?> l ? l : List.of();
+  }
+
+  private static Map<?, ?> map(Object value) {
+    return value instanceof Map<?, ?> m ? m : Map.of();
+  }
+
+  private static String string(Object value) {
+    return value instanceof String s ? s : "";
+  }
+}

@@ -1,0 +1,39 @@
+package dev.plumbline.output;
+
+/**
+ * The first sentence of a remediation, for one-line "fix:" hints. Remediation texts are written
+ * as wrapped paragraphs, so the first line alone would stop mid-sentence.
+ */
+final class FirstSentence {
+  private FirstSentence() {}
+
+  /** The first sentence of the first paragraph, with its line breaks joined. */
+  static String of(String text) {
+    if (text == null) {
+      return "";
+    }
+    String paragraph = text.strip().split("\\R\\s*\\R", 2)[0];
+    String joined = paragraph.replaceAll("\\s+", " ");
+    for (int i = 1; i < joined.length() - 1; i++) {
+      char c = joined.charAt(i);
+      if ((c == '.' || c == '!' || c == '?') && joined.charAt(i + 1) == ' '
+          && endsWord(joined, i) && i + 2 < joined.length()
+          && startsSentence(joined.charAt(i + 2))) {
+        return joined.substring(0, i + 1);
+      }
+    }
+    return joined;
+  }
+
+  /** Whether the punctuation at {@code i} ends a word, not a number ("1.") or "e.g.". */
+  private static boolean endsWord(String s, int i) {
+    char before = s.charAt(i - 1);
+    boolean abbreviation = i >= 2 && s.charAt(i - 2) == '.';
+    return !abbreviation && (Character.isLetter(before) || before == '`' || before == ')'
+        || before == '"' || before == '\'');
+  }
+
+  private static boolean startsSentence(char c) {
+    return Character.isUpperCase(c) || Character.isDigit(c) || c == '`' || c == '"' || c == '(';
+  }
+}

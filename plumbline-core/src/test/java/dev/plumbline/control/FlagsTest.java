@@ -1,0 +1,31 @@
+package dev.plumbline.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FlagsTest {
+  @Test
+  void readsEqualsSpaceAndBareForms() {
+    assertThat(Flags.parse(List.of("kube-apiserver", "--anonymous-auth=false",
+        "--audit-log-path", "/var/log/audit.log", "--profiling")))
+        .containsEntry("anonymous-auth", "false")
+        .containsEntry("audit-log-path", "/var/log/audit.log")
+        .containsEntry("profiling", "true");
+  }
+
+  @Test
+  void theLastOccurrenceWins() {
+    assertThat(Flags.parse(List.of("--profiling=false", "--profiling=true")))
+        .containsEntry("profiling", "true");
+  }
+
+  @Test
+  void aShellScriptAfterMinusCIsReadForFlagsNotTakenAsTheValueOfC() {
+    String script = "exec kube-apiserver --profiling=false --v=2 1>>/var/log/kube-apiserver.log";
+    assertThat(Flags.parse(List.of("/bin/sh", "-c", script)))
+        .containsEntry("profiling", "false").containsEntry("v", "2")
+        .doesNotContainValue(script);
+  }
+}
