@@ -155,6 +155,24 @@ class JsonInputTest {
   }
 
   @Test
+  void reportsBytesThatAreNotTextInJsonWithTheirLine() throws IOException {
+    byte[] head = "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\",\n\"data\": {\"k\": \""
+        .getBytes(StandardCharsets.UTF_8);
+    byte[] latin1 = "caf\u00e9\"}}\n".getBytes(StandardCharsets.ISO_8859_1);
+    byte[] content = java.util.Arrays.copyOf(head, head.length + latin1.length);
+    System.arraycopy(latin1, 0, content, head.length, latin1.length);
+    Files.write(dir.resolve("latin1.json"), content);
+
+    ManifestReader.Result result = readDir();
+
+    assertThat(result.resources()).isEmpty();
+    assertThat(result.errors()).singleElement().satisfies(e -> {
+      assertThat(e.line()).isEqualTo(2);
+      assertThat(e.message()).isEqualTo("not valid UTF-8 text (binary file?), not a manifest");
+    });
+  }
+
+  @Test
   void reportsDuplicateKeysInJson() throws IOException {
     Files.writeString(dir.resolve("dup.json"), """
         {
