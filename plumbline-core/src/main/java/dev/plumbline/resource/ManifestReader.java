@@ -1,13 +1,13 @@
 package dev.plumbline.resource;
 
 import java.io.BufferedInputStream;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
@@ -25,8 +25,11 @@ import java.util.stream.Stream;
  * Reads Kubernetes manifests from files, directories and standard input.
  *
  * <p>Directories are walked recursively for {@code .yaml}, {@code .yml} and {@code .json} files,
- * in name order; files named explicitly are read whatever their extension. Every document becomes
- * zero or more {@link Resource}s ({@code kind: List} and every {@code *List} kind are unwrapped).
+ * in name order, leaving out {@code .git} and Helm chart templates; files named explicitly are
+ * read whatever their extension. Text is UTF-8, or UTF-16 with a byte order mark. {@code .json}
+ * files and standard input that start with a brace or a bracket are read as a stream of JSON
+ * values, as kubectl reads them; everything else as YAML. Every document becomes zero or more
+ * {@link Resource}s ({@code kind: List} and every {@code *List} kind are unwrapped).
  * Problems never stop the other inputs: they are collected as {@link InputError}s, and documents
  * that are deliberately skipped are collected as {@link InputNote}s.
  */
@@ -85,7 +88,7 @@ public final class ManifestReader {
 
   /** Reads manifests held in memory; {@code name} stands for the file in origins and errors. */
   public Result readString(String name, String text) {
-    FileResult r = parse(name, new StringReader(text));
+    FileResult r = parse(name, new StringReader(text), "UTF-8");
     return new Result(r.resources, r.errors, r.notes, 1);
   }
 
@@ -97,26 +100,38 @@ public final class ManifestReader {
     final List<InputNote> notes = new ArrayList<>();
   }
 
+  /**
+   * Collects the manifests under a directory. A directory named through a symbolic link is walked
+   * where the link points; links to directories met during the walk are not followed (a link back
+   * up the tree would never end) but noted, like everything else that is skipped.
+   */
   private void collect(String input, Path dir, List<Source> sources, List<InputNote> notes,
       List<InputError> errors) {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      List<Path> files = walk.filter(Files::isRegularFile)
-          .filter(p -> isManifest(p.getFileName().toString()))
-          .filter(p -> !insideGit(dir, p))
-          .sorted().toList();
-      for (Path file : files) {
-        String name = display(input, dir, file);
-        Path chart = helmChartOf(dir, file);
-        if (chart != null) {
-          if (file.getParent().getFileName().toString().equals("templates")
-              && file.getParent().getParent().equals(chart)) {
+    try {
+      Path root = dir.toRealPath();
+      try (Stream<Path> walk = Files.walk(root)) {
+        List<Path> files = walk.filter(p -> !insideGit(root, p))
+            .filter(p -> Files.isRegularFile(p) ? isManifest(p.getFileName().toString())
+                : Files.isSymbolicLink(p) && Files.isDirectory(p))
+            .sorted().toList();
+        for (Path file : files) {
+          String name = display(input, root, file);
+          if (Files.isDirectory(file)) {
+            notes.add(new InputNote(name, 0,
+                "symbolic link to a directory, not followed: name it to scan it"));
+            continue;
+          }
+          Path chart = helmChartOf(file);
+          if (chart != null) {
+            String chartName = Path.of(input).resolve(root.relativize(chart)).normalize()
+                .toString();
             notes.add(new InputNote(name, 0, "Helm template, not scanned: render the chart "
-                + "with 'helm template " + display(input, dir, chart)
+                + "with 'helm template " + (chartName.isEmpty() ? "." : chartName)
                 + " | plumbline scan -'"));
             continue;
           }
+          sources.add(new Source(name, file));
         }
-        sources.add(new Source(name, file));
       }
     } catch (IOException | UncheckedIOException e) {
       errors.add(new InputError(input, 0, "cannot read directory: " + message(e)));
@@ -137,11 +152,15 @@ public final class ManifestReader {
     return false;
   }
 
-  /** The chart directory when {@code file} lies inside a Helm chart's templates. */
-  private static Path helmChartOf(Path root, Path file) {
-    for (Path p = file.getParent(); p != null && p.startsWith(root); p = p.getParent()) {
-      if (Files.isRegularFile(p.resolve("Chart.yaml"))) {
-        return p;
+  /**
+   * The chart directory when {@code file} (a real path) lies in a Helm chart's templates, at any
+   * depth (Helm renders subfolders too), even when the chart is above the folder being walked.
+   */
+  private static Path helmChartOf(Path file) {
+    for (Path p = file.getParent(); p != null && p.getParent() != null; p = p.getParent()) {
+      if (p.getFileName().toString().equals("templates")
+          && Files.isRegularFile(p.getParent().resolve("Chart.yaml"))) {
+        return p.getParent();
       }
     }
     return null;
@@ -196,10 +215,12 @@ public final class ManifestReader {
         }
       }
       in.skipNBytes(skip);
+      // Invalid bytes become a marker that TextReader reports with its line.
       CharsetDecoder decoder = charset.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT);
-      return parse(name, new InputStreamReader(in, decoder));
+          .onMalformedInput(CodingErrorAction.REPLACE)
+          .onUnmappableCharacter(CodingErrorAction.REPLACE)
+          .replaceWith(TextReader.INVALID);
+      return parse(name, new InputStreamReader(in, decoder), charset.name());
     } catch (IOException e) {
       FileResult r = new FileResult();
       r.errors.add(new InputError(name, 0, "cannot read: " + message(e)));
@@ -207,7 +228,7 @@ public final class ManifestReader {
     }
   }
 
-  private FileResult parse(String name, Reader reader) {
+  private FileResult parse(String name, Reader reader, String charset) {
     FileResult result = new FileResult();
     YamlParser.Sink sink = new YamlParser.Sink() {
       @Override
@@ -221,16 +242,24 @@ public final class ManifestReader {
       }
     };
     try {
-      new YamlParser(limits).parse(reader, sink);
+      BufferedReader text = new BufferedReader(new TextReader(reader, charset), SNIFF_BYTES);
+      YamlParser parser = new YamlParser(limits);
+      if (mayBeJson(name) && startsWithJson(text)) {
+        parser.parseJson(text, sink);
+      } else {
+        parser.parse(text, sink);
+      }
+    } catch (IOException e) {
+      result.errors.add(readProblem(name, e));
     } catch (UncheckedIOException e) {
-      result.errors.add(new InputError(name, 0, readProblem(e.getCause())));
+      result.errors.add(readProblem(name, e.getCause()));
     } catch (RuntimeException e) {
       Throwable cause = e;
       while (cause.getCause() != null && !(cause instanceof IOException)) {
         cause = cause.getCause();
       }
       if (cause instanceof IOException io) {
-        result.errors.add(new InputError(name, 0, readProblem(io)));
+        result.errors.add(readProblem(name, io));
       } else {
         throw e;
       }
@@ -238,11 +267,36 @@ public final class ManifestReader {
     return result;
   }
 
-  private static String readProblem(IOException e) {
-    if (e instanceof CharacterCodingException) {
-      return "not valid UTF-8 text (binary file?), not a manifest";
+  /**
+   * Whether to try JSON: for {@code .json} files and standard input. YAML reads a single JSON
+   * object too, but not a stream of them ({@code jq} output, which kubectl accepts), nor JSON
+   * whitespace that is not YAML whitespace.
+   */
+  private static boolean mayBeJson(String name) {
+    return name.equals(STDIN) || name.toLowerCase(Locale.ROOT).endsWith(".json");
+  }
+
+  /** Whether the text starts, after whitespace, like JSON; the reader is left where it was. */
+  private static boolean startsWithJson(BufferedReader text) throws IOException {
+    text.mark(SNIFF_BYTES);
+    try {
+      for (int i = 0; i < SNIFF_BYTES; i++) {
+        int c = text.read();
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+          return c == '{' || c == '[';
+        }
+      }
+      return false;
+    } finally {
+      text.reset();
     }
-    return "cannot read: " + message(e);
+  }
+
+  private static InputError readProblem(String name, IOException e) {
+    if (e instanceof TextReader.NotTextException notText) {
+      return new InputError(name, notText.line, notText.getMessage());
+    }
+    return new InputError(name, 0, "cannot read: " + message(e));
   }
 
   @SuppressWarnings("unchecked")

@@ -1,11 +1,12 @@
 package dev.plumbline.resource;
 
+import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +20,15 @@ import org.snakeyaml.engine.v2.events.NodeEvent;
 import org.snakeyaml.engine.v2.events.ScalarEvent;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.ReaderException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.exc.JacksonIOException;
+import tools.jackson.core.json.JsonFactory;
 
 /**
  * Turns a YAML (or JSON) stream into plain Java values, one document at a time, with the line of
@@ -84,6 +93,7 @@ final class YamlParser {
         LoadSettings.builder().setCodePointLimit(Integer.MAX_VALUE).setUseMarks(true).build();
     Iterator<Event> events = new Parse(settings).parseReader(reader).iterator();
     int documentIndex = -1;
+    int depth = 0;
     DocumentBuilder builder = null;
     try {
       while (events.hasNext()) {
@@ -103,6 +113,18 @@ final class YamlParser {
             // nothing to build
           }
           default -> {
+            // Checked here, not in the builder: after a failed document the scanner still has
+            // to get through it, and deep flow collections on one line cost it time per level.
+            if (event.getEventId() == Event.ID.MappingStart
+                || event.getEventId() == Event.ID.SequenceStart) {
+              if (++depth > limits.maxDepth()) {
+                sink.problem(documentIndex, line(event), tooDeep(), true);
+                return;
+              }
+            } else if (event.getEventId() == Event.ID.MappingEnd
+                || event.getEventId() == Event.ID.SequenceEnd) {
+              depth--;
+            }
             if (builder != null && !builder.failed) {
               try {
                 builder.accept(event, sink);
@@ -117,9 +139,82 @@ final class YamlParser {
     } catch (MarkedYamlEngineException e) {
       int line = e.getProblemMark().or(e::getContextMark).map(m -> m.getLine() + 1).orElse(0);
       sink.problem(Math.max(documentIndex, 0), line, describe(e), true);
+    } catch (ReaderException e) {
+      sink.problem(Math.max(documentIndex, 0), 0, String.format(
+          "character U+%04X is not allowed in YAML (binary file?), not a manifest",
+          e.getCodePoint()), true);
     } catch (YamlEngineException e) {
+      if (e.getCause() instanceof IOException io) {
+        // snakeyaml wraps the reader's failures; they are about the file, not about YAML
+        throw new UncheckedIOException(io);
+      }
       sink.problem(Math.max(documentIndex, 0), 0, "YAML error: " + e.getMessage(), true);
     }
+  }
+
+  /**
+   * Reads a stream of JSON values, one document each, the way kubectl reads JSON: objects may
+   * follow one another ({@code jq} output), and any JSON whitespace is allowed. Values, line
+   * index, duplicate keys and limits are handled exactly as for YAML.
+   */
+  void parseJson(Reader reader, Sink sink) {
+    JsonFactory factory = JsonFactory.builder()
+        .streamReadConstraints(StreamReadConstraints.builder()
+            .maxNestingDepth(limits.maxDepth() + 1).build())
+        .build();
+    int documentIndex = -1;
+    DocumentBuilder builder = null;
+    try (JsonParser json = factory.createParser(ObjectReadContext.empty(), reader)) {
+      for (JsonToken token = json.nextToken(); token != null; token = json.nextToken()) {
+        int line = json.currentTokenLocation().getLineNr();
+        if (builder == null) {
+          documentIndex++;
+          builder = new DocumentBuilder(documentIndex, line);
+        }
+        if ((token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY)
+            && builder.stack.size() >= limits.maxDepth()) {
+          sink.problem(documentIndex, line, tooDeep(), true);
+          return;
+        }
+        if (!builder.failed) {
+          try {
+            switch (token) {
+              case START_OBJECT -> builder.open(true, null, line);
+              case START_ARRAY -> builder.open(false, null, line);
+              case END_OBJECT, END_ARRAY -> builder.close(sink);
+              case PROPERTY_NAME -> builder.beginEntry(builder.stack.peek(),
+                  share(json.currentName()), line, false);
+              case VALUE_STRING -> builder.add(share(json.getString()), line, sink);
+              case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT ->
+                  builder.add(Scalars.resolvePlain(json.getString()), line, sink);
+              case VALUE_TRUE -> builder.add(Boolean.TRUE, line, sink);
+              case VALUE_FALSE -> builder.add(Boolean.FALSE, line, sink);
+              case VALUE_NULL -> builder.add(null, line, sink);
+              default -> {
+                // no other tokens in plain JSON
+              }
+            }
+          } catch (LimitException e) {
+            builder.failed = true;
+            sink.problem(documentIndex, e.line, e.getMessage(), false);
+          }
+        }
+        if (json.streamReadContext().inRoot()) {
+          builder.finish(sink);
+          builder = null;
+        }
+      }
+    } catch (JacksonIOException e) {
+      throw new UncheckedIOException(e.getCause());
+    } catch (JacksonException e) {
+      int line = e.getLocation() == null ? 0 : Math.max(e.getLocation().getLineNr(), 0);
+      sink.problem(Math.max(documentIndex, 0), line, "JSON syntax error: "
+          + e.getOriginalMessage(), true);
+    }
+  }
+
+  private String tooDeep() {
+    return "nesting deeper than " + limits.maxDepth() + " levels; rest of the file not read";
   }
 
   private static String describe(MarkedYamlEngineException e) {
@@ -161,6 +256,8 @@ final class YamlParser {
     final int line;
     int[] lines = new int[8];
     int size;
+    /** Levels of collections from this one down to its deepest descendant (1 when flat). */
+    int height = 1;
     // mapping state
     boolean expectKey = true;
     String key;
@@ -190,6 +287,7 @@ final class YamlParser {
     final ArrayDeque<Frame> stack = new ArrayDeque<>();
     final Map<String, Object> anchors = new HashMap<>();
     final Map<String, Long> anchorSizes = new HashMap<>();
+    final Map<String, Integer> anchorHeights = new HashMap<>();
     Object root;
     int rootLine;
     boolean hasRoot;
@@ -216,42 +314,9 @@ final class YamlParser {
           remember(scalar, value, 1);
           add(value, line, sink);
         }
-        case MappingStart, SequenceStart -> {
-          Frame top = stack.peek();
-          if (top != null && top.isMap && top.expectKey) {
-            throw new LimitException(line, "a mapping key must be a scalar");
-          }
-          if (stack.size() >= limits.maxDepth()) {
-            throw new LimitException(
-                line, "nesting deeper than " + limits.maxDepth() + " levels; document not scanned");
-          }
-          boolean isMap = event.getEventId() == Event.ID.MappingStart;
-          Object container = isMap ? new Lined.Map() : new Lined.List();
-          String anchor = ((CollectionStartEvent) event).getAnchor().map(Anchor::getValue)
-              .orElse(null);
-          stack.push(new Frame(container, isMap, anchor, line));
-        }
-        case MappingEnd, SequenceEnd -> {
-          Frame frame = stack.pop();
-          if (frame.isMap && frame.merges != null) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> map = (Map<String, Object>) frame.container;
-            for (Map<?, ?> merge : frame.merges) {
-              for (Map.Entry<?, ?> e : merge.entrySet()) {
-                if (!map.containsKey((String) e.getKey())) {
-                  map.put((String) e.getKey(), e.getValue());
-                  frame.addLine(frame.line);
-                }
-              }
-            }
-          }
-          ((Lined) frame.container).lines(java.util.Arrays.copyOf(frame.lines, frame.size));
-          if (frame.anchor != null) {
-            anchors.put(frame.anchor, frame.container);
-            anchorSizes.put(frame.anchor, countNodes(frame.container));
-          }
-          add(frame.container, frame.line, sink);
-        }
+        case MappingStart, SequenceStart -> open(event.getEventId() == Event.ID.MappingStart,
+            ((CollectionStartEvent) event).getAnchor().map(Anchor::getValue).orElse(null), line);
+        case MappingEnd, SequenceEnd -> close(sink);
         case Alias -> {
           String name = ((AliasEvent) event).getAlias().getValue();
           if (!anchors.containsKey(name)) {
@@ -261,6 +326,11 @@ final class YamlParser {
             throw new LimitException(line, "more than " + limits.maxAliases()
                 + " aliases in one document; document not scanned");
           }
+          int height = anchorHeights.getOrDefault(name, 0);
+          if (stack.size() + height > limits.maxDepth()) {
+            throw new LimitException(line, "alias *" + name + " nests deeper than "
+                + limits.maxDepth() + " levels; document not scanned");
+          }
           long size = anchorSizes.getOrDefault(name, 1L);
           aliasNodes += size;
           if (aliasNodes > limits.maxAliasNodes()) {
@@ -269,6 +339,9 @@ final class YamlParser {
           }
           Object copy = copy(anchors.get(name), line);
           Frame top = stack.peek();
+          if (top != null) {
+            top.height = Math.max(top.height, height + 1);
+          }
           if (top != null && top.isMap && top.expectKey) {
             if (copy instanceof Map || copy instanceof List) {
               throw new LimitException(line, "a mapping key must be a scalar");
@@ -285,6 +358,44 @@ final class YamlParser {
       }
     }
 
+    /** Starts a mapping or sequence (the parse loops have checked the depth). */
+    void open(boolean isMap, String anchor, int line) {
+      Frame top = stack.peek();
+      if (top != null && top.isMap && top.expectKey) {
+        throw new LimitException(line, "a mapping key must be a scalar");
+      }
+      Object container = isMap ? new Lined.Map() : new Lined.List();
+      stack.push(new Frame(container, isMap, anchor, line));
+    }
+
+    /** Ends the innermost mapping or sequence and adds it to its parent. */
+    void close(Sink sink) {
+      Frame frame = stack.pop();
+      if (frame.isMap && frame.merges != null) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = (Map<String, Object>) frame.container;
+        for (Map<?, ?> merge : frame.merges) {
+          for (Map.Entry<?, ?> e : merge.entrySet()) {
+            if (!map.containsKey((String) e.getKey())) {
+              map.put((String) e.getKey(), e.getValue());
+              frame.addLine(frame.line);
+            }
+          }
+        }
+      }
+      ((Lined) frame.container).lines(java.util.Arrays.copyOf(frame.lines, frame.size));
+      if (frame.anchor != null) {
+        anchors.put(frame.anchor, frame.container);
+        anchorSizes.put(frame.anchor, countNodes(frame.container));
+        anchorHeights.put(frame.anchor, frame.height);
+      }
+      Frame parent = stack.peek();
+      if (parent != null) {
+        parent.height = Math.max(parent.height, frame.height + 1);
+      }
+      add(frame.container, frame.line, sink);
+    }
+
     private void acceptKey(Frame frame, ScalarEvent scalar, int line) {
       boolean merge = scalar.isPlain() && scalar.getTag().isEmpty()
           && MERGE.equals(scalar.getValue());
@@ -294,7 +405,7 @@ final class YamlParser {
       beginEntry(frame, key, line, merge);
     }
 
-    private void beginEntry(Frame frame, String key, int line, boolean merge) {
+    void beginEntry(Frame frame, String key, int line, boolean merge) {
       frame.expectKey = false;
       frame.mergeKey = merge;
       frame.key = key;
@@ -321,11 +432,12 @@ final class YamlParser {
       event.getAnchor().ifPresent(a -> {
         anchors.put(a.getValue(), value);
         anchorSizes.put(a.getValue(), size);
+        anchorHeights.remove(a.getValue());
       });
     }
 
     @SuppressWarnings("unchecked")
-    private void add(Object value, int line, Sink sink) {
+    void add(Object value, int line, Sink sink) {
       Frame top = stack.peek();
       if (top == null) {
         root = value;
