@@ -21,6 +21,8 @@ import java.util.function.Predicate;
  * The exceptions of a scan, read from a YAML file:
  *
  * <pre>
+ * apiVersion: plumbline.dev/v1     # optional; a scan of the folder then skips the file
+ * kind: ExceptionList
  * exceptions:
  *   - controls: [privileged-containers]
  *     namespaces: [monitoring]

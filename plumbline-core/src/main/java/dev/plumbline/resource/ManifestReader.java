@@ -319,6 +319,12 @@ public final class ManifestReader {
           "document is not a Kubernetes object (no apiVersion and kind), skipped"));
       return;
     }
+    if (v.startsWith("plumbline.dev/")) {
+      result.notes.add(new InputNote(file, document.line(), "Plumbline " + k
+          + ", not a cluster object"
+          + (k.equals("ExceptionList") ? " (give it to --exceptions)" : "") + ", skipped"));
+      return;
+    }
     if (k.endsWith("List") && object.containsKey("items")) {
       Object items = object.get("items");
       if (items == null) {

@@ -103,7 +103,7 @@ class ExamplesTest {
         .filter(e -> library.control(e.getKey()) != null)
         .sorted(Map.Entry.comparingByKey())
         .map(e -> DynamicTest.dynamicTest(e.getKey(), () -> {
-          List<Finding> found = all.stream().filter(f -> f.controlId().equals(e.getKey()))
+          List<Finding> found = all.stream().filter(f -> f.reports(e.getKey()))
               .toList();
           Set<String> resources = found.stream().map(f -> f.resource().display())
               .collect(Collectors.toCollection(TreeSet::new));
