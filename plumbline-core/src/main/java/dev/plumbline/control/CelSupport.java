@@ -20,6 +20,7 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
+import dev.cel.runtime.CelStandardFunctions;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -90,8 +91,10 @@ final class CelSupport {
       }
       compilers.put(target, b.build());
     }
-    runtime = CelRuntimeFactory.standardCelRuntimeBuilder()
+    runtime = CelRuntimeFactory.plannerRuntimeBuilder()
         .setOptions(options)
+        .setStandardFunctions(CelStandardFunctions.newBuilder()
+            .excludeFunctions(CelStandardFunctions.StandardFunction.MATCHES).build())
         .addLibraries(CelExtensions.optional(), CelExtensions.strings(),
             CelExtensions.comprehensions(), CelExtensions.lists(), CelExtensions.sets(options),
             CelExtensions.encoders(options), CelExtensions.regex())
@@ -152,6 +155,8 @@ final class CelSupport {
         CelFunctionBinding.from("inventory_list_kind_namespace",
             List.of(Inventory.class, String.class, String.class),
             args -> ((Inventory) args[0]).list((String) args[1], (String) args[2])),
+        CelFunctionBinding.from("matches", String.class, String.class, Regexes::matches),
+        CelFunctionBinding.from("matches_string", String.class, String.class, Regexes::matches),
         CelFunctionBinding.from("flags_dyn", Object.class, Flags::parse),
         CelFunctionBinding.from("component_dyn", Object.class, Components::of),
         CelFunctionBinding.from("component_flags_dyn", Object.class, Components::flags),

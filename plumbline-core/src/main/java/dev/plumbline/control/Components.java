@@ -97,7 +97,9 @@ final class Components {
       path = "container." + home(container);
     }
     entry.put("path", path);
-    entry.put("value", flags.get(flag));
+    // CEL values hold no Java null: a missing flag is CEL's null.
+    String value = flags.get(flag);
+    entry.put("value", value == null ? dev.cel.common.values.NullValue.NULL_VALUE : value);
     return entry;
   }
 

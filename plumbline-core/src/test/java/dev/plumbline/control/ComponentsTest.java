@@ -79,7 +79,7 @@ class ComponentsTest {
   @Test
   void flagViolationForAnUnsetFlagPointsAtTheListTheFlagsAreIn() {
     assertThat(Components.violation(command("kube-apiserver"), "audit-log-path"))
-        .containsEntry("path", "container.command").containsEntry("value", null);
+        .containsEntry("path", "container.command").containsEntry("value", dev.cel.common.values.NullValue.NULL_VALUE);
     assertThat(Components.violation(container(null, List.of("kube-apiserver")), "audit-log-path"))
         .containsEntry("path", "container.args");
     assertThat(Components.violation(container(List.of("/usr/local/bin/kube-apiserver"),
@@ -134,6 +134,6 @@ class ComponentsTest {
     assertThat((Map<Object, Object>) violations.get(0))
         .containsEntry("path", "container.command[1]").containsEntry("value", "true");
     assertThat((Map<Object, Object>) violations.get(1))
-        .containsEntry("path", "container.command").containsEntry("value", null);
+        .containsEntry("path", "container.command").containsEntry("value", dev.cel.common.values.NullValue.NULL_VALUE);
   }
 }

@@ -184,23 +184,23 @@ class ScannerTest {
   }
 
   @Test
-  void invalidObjectIsAnInputErrorNotAFinding() {
+  void anExpressionThatFailsIsAnInputErrorNotAFindingNorAPass() {
+    // exposed-service reads object.metadata.namespace strictly: a Service without one fails it.
     ScanResult result = scan(all(), """
         apiVersion: v1
-        kind: Pod
-        metadata: {name: odd, namespace: x}
-        spec:
-          containers:
-            - name: app
-              image: app:1.0
-              resources: lots
+        kind: Service
+        metadata: {name: odd}
+        spec: {type: NodePort}
         """);
     assertThat(result.findings()).isEmpty();
     assertThat(result.errors()).singleElement().satisfies(e -> {
       assertThat(e.file()).isEqualTo("app.yaml");
       assertThat(e.line()).isEqualTo(1);
-      assertThat(e.message()).contains("Pod/x/odd: control no-limits could not be evaluated");
+      assertThat(e.message()).contains("Service/odd: control exposed-service could not be "
+          + "evaluated");
     });
+    assertThat(result.controls()).filteredOn(c -> c.control().id().equals("exposed-service"))
+        .singleElement().satisfies(c -> assertThat(c.evaluated()).isZero());
   }
 
   @Test
