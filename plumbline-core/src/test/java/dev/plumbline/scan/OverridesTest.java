@@ -56,4 +56,44 @@ class OverridesTest {
     assertThat(LIBRARY.frameworkControls(LIBRARY.framework("loose"), PolicyVersion.LATEST))
         .containsExactly("host-network");
   }
+
+  @Test
+  void anOverrideCountsOnlyWithinARequirement() {
+    // host-access verifies one requirement and host-network another: each still counts for its
+    // own, so a pod on the host network fails both, and one that only shares the host PID
+    // namespace leaves the network requirement passing.
+    assertThat(LIBRARY.frameworkControls(LIBRARY.framework("split"), PolicyVersion.LATEST))
+        .containsExactly("host-access", "host-network");
+    ScanResult network = scan("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          hostNetwork: true
+          containers: [{name: c, image: i:1}]
+        """);
+    assertThat(network.findings()).extracting(f -> f.controlId() + " " + f.also())
+        .containsExactly("host-access [host-network]");
+    assertThat(statuses(network, "split")).containsExactly(
+        "network FAIL [host-network]", "namespaces FAIL [host-access]");
+    ScanResult pid = scan("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          hostPID: true
+          containers: [{name: c, image: i:1}]
+        """);
+    assertThat(statuses(pid, "split")).containsExactly(
+        "network PASS [host-network]", "namespaces FAIL [host-access]");
+    assertThat(statuses(pid, "strict")).containsExactly("host FAIL [host-access]");
+  }
+
+  private static List<String> statuses(ScanResult result, String framework) {
+    return result.frameworks().stream().filter(f -> f.framework().id().equals(framework))
+        .findFirst().orElseThrow().requirements().stream()
+        .map(r -> r.requirement().id() + " " + r.status() + " "
+            + r.controls().stream().map(c -> c.control().id()).toList())
+        .toList();
+  }
 }
