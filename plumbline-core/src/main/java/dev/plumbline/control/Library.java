@@ -302,21 +302,38 @@ public final class Library {
 
   /**
    * The controls that count toward one requirement at a policy version: those it names that exist
-   * at that version, less those another of them overrides there (as Pod Security Admission runs
-   * a restricted check instead of the baseline check it supersedes). An override only counts
-   * within a requirement: a control that another requirement's control overrides still verifies
-   * its own requirement (NET_RAW dropped, say, next to a requirement that every capability be
-   * dropped).
+   * at that version, less the Pod Security checks that another of its Pod Security checks
+   * overrides there (as Pod Security Admission runs a restricted check instead of the baseline
+   * check it supersedes, even where the restricted one exempts a pod the baseline one would
+   * refuse).
+   *
+   * <p>Other overrides only merge findings on a shared field: both controls still count, since
+   * the overriding one may flag less (mutable-image-tags reports the {@code latest} images that
+   * unpinned-images would, and no others). And an override counts only within a requirement: a
+   * control verifies its own requirement whatever another requirement's controls override
+   * (NET_RAW dropped, say, next to a requirement that every capability be dropped).
    */
   public static Set<String> countedControls(Framework.Requirement requirement,
       PolicyVersion version, Function<String, Control> lookup) {
     Set<String> ids = new TreeSet<>();
     Set<String> overridden = new HashSet<>();
+    List<Control> present = new ArrayList<>();
     for (String id : requirement.controls()) {
       Control c = lookup.apply(id);
       if (c != null && c.availableAt(version)) {
         ids.add(c.id());
-        overridden.addAll(c.overrides());
+        present.add(c);
+      }
+    }
+    for (Control c : present) {
+      if (c.pss() == null) {
+        continue;
+      }
+      for (String o : c.overrides()) {
+        Control other = lookup.apply(o);
+        if (other != null && other.pss() != null) {
+          overridden.add(other.id());
+        }
       }
     }
     ids.removeAll(overridden);

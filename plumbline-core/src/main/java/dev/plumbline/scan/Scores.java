@@ -16,8 +16,8 @@ import java.util.Set;
  *   <li>A control's score is the share of the resources it judged that pass it (a resource whose
  *       findings are all covered by exceptions passes).
  *   <li>A requirement's score is the mean of the scores of its controls that judged at least one
- *       resource; it fails when any of them failed a resource. Where one of its controls
- *       overrides another of them, only the overriding one counts.
+ *       resource; it fails when any of them failed a resource. Where one of its Pod Security
+ *       checks overrides another of them, only the overriding one counts.
  *   <li>A framework's score is the mean of its applicable requirements' scores: manual
  *       requirements and those no control could judge are left out.
  *   <li>The posture score is the pass rate of every judgement of the scan, each weighted by its

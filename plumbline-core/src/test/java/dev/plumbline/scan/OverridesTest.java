@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** A control that overrides another reports the shared field once and replaces it in frameworks. */
+/**
+ * A control that overrides another reports the shared field once; in a requirement that names
+ * both, a Pod Security check replaces the one it overrides.
+ */
 class OverridesTest {
   private static final Library LIBRARY = load();
 
@@ -38,7 +41,7 @@ class OverridesTest {
         spec:
           hostNetwork: true
           hostPID: true
-          containers: [{name: c, image: i:1}]
+          containers: [{name: c, image: "i@sha256:0000000000000000000000000000000000000000000000000000000000000000"}]
         """);
     assertThat(result.findings()).extracting(f -> f.controlId() + " " + f.path() + " " + f.also())
         .containsExactly("host-access spec.hostNetwork [host-network]",
@@ -70,7 +73,7 @@ class OverridesTest {
         metadata: {name: p}
         spec:
           hostNetwork: true
-          containers: [{name: c, image: i:1}]
+          containers: [{name: c, image: "i@sha256:0000000000000000000000000000000000000000000000000000000000000000"}]
         """);
     assertThat(network.findings()).extracting(f -> f.controlId() + " " + f.also())
         .containsExactly("host-access [host-network]");
@@ -82,11 +85,39 @@ class OverridesTest {
         metadata: {name: p}
         spec:
           hostPID: true
-          containers: [{name: c, image: i:1}]
+          containers: [{name: c, image: "i@sha256:0000000000000000000000000000000000000000000000000000000000000000"}]
         """);
     assertThat(statuses(pid, "split")).containsExactly(
         "network PASS [host-network]", "namespaces FAIL [host-access]");
     assertThat(statuses(pid, "strict")).containsExactly("host FAIL [host-access]");
+  }
+
+  @Test
+  void anOverrideOutsidePodSecurityMergesFindingsButBothControlsCount() {
+    // latest-tag overrides no-digest on the image field, but it flags fewer images: a version
+    // tag without a digest must still fail the requirement that names both.
+    assertThat(LIBRARY.frameworkControls(LIBRARY.framework("images"), PolicyVersion.LATEST))
+        .containsExactly("latest-tag", "no-digest");
+    ScanResult versionTag = scan("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers: [{name: c, image: "registry.example.com/app:1.2"}]
+        """);
+    assertThat(statuses(versionTag, "images"))
+        .containsExactly("pinned FAIL [latest-tag, no-digest]");
+    ScanResult latest = scan("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers: [{name: c, image: "registry.example.com/app:latest"}]
+        """);
+    assertThat(latest.findings()).extracting(f -> f.controlId() + " " + f.also())
+        .containsExactly("latest-tag [no-digest]");
+    assertThat(statuses(latest, "images"))
+        .containsExactly("pinned FAIL [latest-tag, no-digest]");
   }
 
   private static List<String> statuses(ScanResult result, String framework) {
