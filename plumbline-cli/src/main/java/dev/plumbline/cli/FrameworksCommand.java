@@ -3,6 +3,7 @@ package dev.plumbline.cli;
 import dev.plumbline.control.Framework;
 import dev.plumbline.control.Library;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,22 +96,102 @@ final class FrameworksCommand {
       if (!f.url().isEmpty()) {
         out.println(f.url());
       }
+      long manual = f.requirements().stream().filter(Framework.Requirement::manual).count();
+      out.println(f.requirements().size() + " requirements: " + (manual == 0
+          ? "all verified by controls"
+          : (f.requirements().size() - manual) + " verified by controls, " + manual
+              + " manual (checked by hand, not scored)"));
       out.println();
       String section = null;
+      int idWidth = 0;
       for (Framework.Requirement r : f.requirements()) {
-        if (!r.section().isEmpty() && !r.section().equals(section)) {
+        if (!r.section().equals(section)) {
+          if (section != null) {
+            out.println();
+          }
           section = r.section();
-          out.println(section);
+          idWidth = idWidth(f, section);
+          if (!section.isEmpty()) {
+            out.println(section);
+          }
         }
-        out.println("  " + r.id() + "  " + r.title());
+        out.println("  " + pad(r.id(), idWidth) + "  " + r.title());
+        String indent = " ".repeat(idWidth + 4);
         if (r.manual()) {
-          out.println("      manual: " + r.procedure().replace("\n", " "));
+          wrap(out, indent, "manual: ", r.procedure().replace("\n", " "));
         } else {
-          out.println("      controls: " + String.join(", ", r.controls()));
+          wrap(out, indent, "controls: ", String.join(", ", r.controls()));
         }
       }
       return Main.OK;
     }
+  }
+
+  /**
+   * Short requirement ids (CIS, ATT&CK) are aligned in a column, with the details under the
+   * title; a section with longer ids (NSA-CISA, Pod Security) is not aligned, and its details are
+   * indented under the id.
+   */
+  private static final int ID_COLUMN = 12;
+  private static final int WIDTH = 100;
+
+  private static int idWidth(Framework f, String section) {
+    int width = 0;
+    for (Framework.Requirement r : f.requirements()) {
+      if (r.section().equals(section)) {
+        width = Math.max(width, r.id().length());
+      }
+    }
+    return width <= ID_COLUMN ? width : 0;
+  }
+
+  private static String pad(String text, int width) {
+    return text.length() >= width ? text : text + " ".repeat(width - text.length());
+  }
+
+  /**
+   * Prints {@code label + text} wrapped between words, continuation lines aligned. A command in
+   * backquotes is never split, so it can be copied from the terminal.
+   */
+  private static void wrap(PrintWriter out, String indent, String label, String text) {
+    String continuation = indent + " ".repeat(label.length());
+    StringBuilder line = new StringBuilder(indent).append(label);
+    int start = line.length();
+    for (String word : words(text.strip())) {
+      if (line.length() > start && line.length() + 1 + word.length() > WIDTH) {
+        out.println(line);
+        line = new StringBuilder(continuation);
+        start = line.length();
+      } else if (line.length() > start) {
+        line.append(' ');
+      }
+      line.append(word);
+    }
+    out.println(line);
+  }
+
+  /** Splits at spaces outside backquoted spans. */
+  private static List<String> words(String text) {
+    List<String> words = new ArrayList<>();
+    StringBuilder word = new StringBuilder();
+    boolean quoted = false;
+    for (char ch : text.toCharArray()) {
+      if (ch == '`') {
+        quoted = !quoted;
+      }
+      if (Character.isWhitespace(ch) && !quoted) {
+        if (word.length() > 0) {
+          words.add(word.toString());
+          word.setLength(0);
+        }
+      } else {
+        word.append(Character.isWhitespace(ch) ? ' ' : ch);
+      }
+    }
+    if (word.length() > 0) {
+      words.add(word.toString());
+    }
+    return words;
   }
 
   static Map<String, Object> summary(Framework f) {

@@ -269,4 +269,38 @@ class CliTest {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("x/control.yaml:7: check: does not compile");
   }
+
+  @Test
+  void frameworksListShowsEveryFrameworkWithItsManualCount() {
+    Run r = run("frameworks", "list");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("cis ", "nsa-cisa ", "mitre ", "pss-baseline ", "pss-restricted ");
+  }
+
+  @Test
+  void frameworksShowListsRequirementsWithTheirControlsOrProcedure() {
+    Run r = run("frameworks", "show", "cis");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).startsWith("CIS Kubernetes Benchmark (v1.12)\n")
+        .contains("131 requirements: ")
+        .contains("\n5.2 Pod Security Standards\n")
+        .contains("  5.2.2   Privileged containers are kept out\n"
+            + "          controls: privileged-containers\n")
+        .containsPattern("  5\\.1\\.7   .*\n          manual: ");
+    // A command in backquotes is never split across lines.
+    assertThat(r.out()).contains(
+        "`kubectl get clusterrolebindings,rolebindings -A -o json | jq`");
+    Run json = run("frameworks", "show", "mitre", "-o", "json");
+    JsonNode mitre = JsonMapper.builder().build().readTree(json.out());
+    JsonNode escape = null;
+    for (JsonNode req : mitre.get("requirements")) {
+      if (req.get("id").asString().equals("T1611")) {
+        escape = req;
+      }
+    }
+    assertThat(escape).isNotNull();
+    assertThat(escape.get("section").asString()).isEqualTo("Privilege Escalation");
+    assertThat(escape.get("controls").toString()).contains("\"privileged-containers\"");
+    assertThat(run("frameworks", "show", "nope").code()).isEqualTo(2);
+  }
 }

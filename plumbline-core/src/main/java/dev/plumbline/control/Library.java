@@ -278,9 +278,9 @@ public final class Library {
   }
 
   /**
-   * The controls that count toward a framework at a policy version: those its requirements name
-   * that exist at that version, less those another of them overrides there (as Pod Security
-   * Admission runs a restricted check instead of the baseline check it supersedes).
+   * The controls that count toward a framework at a policy version: those that count toward at
+   * least one of its requirements ({@link #countedControls(Framework.Requirement, PolicyVersion,
+   * Function)}).
    */
   public Set<String> frameworkControls(Framework framework, PolicyVersion version) {
     return countedControls(framework, version, byId::get);
@@ -288,18 +288,51 @@ public final class Library {
 
   /**
    * The controls that count toward a framework at a policy version, among those {@code lookup}
-   * finds (it answers null for a control that is not there).
+   * finds (it answers null for a control that is not there): the union of what counts toward
+   * each requirement.
    */
   public static Set<String> countedControls(Framework framework, PolicyVersion version,
       Function<String, Control> lookup) {
     Set<String> ids = new TreeSet<>();
-    Set<String> overridden = new HashSet<>();
     for (Framework.Requirement r : framework.requirements()) {
-      for (String id : r.controls()) {
-        Control c = lookup.apply(id);
-        if (c != null && c.availableAt(version)) {
-          ids.add(c.id());
-          overridden.addAll(c.overrides());
+      ids.addAll(countedControls(r, version, lookup));
+    }
+    return ids;
+  }
+
+  /**
+   * The controls that count toward one requirement at a policy version: those it names that exist
+   * at that version, less the Pod Security checks that another of its Pod Security checks
+   * overrides there (as Pod Security Admission runs a restricted check instead of the baseline
+   * check it supersedes, even where the restricted one exempts a pod the baseline one would
+   * refuse).
+   *
+   * <p>Other overrides only merge findings on a shared field: both controls still count, since
+   * the overriding one may flag less (mutable-image-tags reports the {@code latest} images that
+   * unpinned-images would, and no others). And an override counts only within a requirement: a
+   * control verifies its own requirement whatever another requirement's controls override
+   * (NET_RAW dropped, say, next to a requirement that every capability be dropped).
+   */
+  public static Set<String> countedControls(Framework.Requirement requirement,
+      PolicyVersion version, Function<String, Control> lookup) {
+    Set<String> ids = new TreeSet<>();
+    Set<String> overridden = new HashSet<>();
+    List<Control> present = new ArrayList<>();
+    for (String id : requirement.controls()) {
+      Control c = lookup.apply(id);
+      if (c != null && c.availableAt(version)) {
+        ids.add(c.id());
+        present.add(c);
+      }
+    }
+    for (Control c : present) {
+      if (c.pss() == null) {
+        continue;
+      }
+      for (String o : c.overrides()) {
+        Control other = lookup.apply(o);
+        if (other != null && other.pss() != null) {
+          overridden.add(other.id());
         }
       }
     }

@@ -16,7 +16,8 @@ import java.util.Set;
  *   <li>A control's score is the share of the resources it judged that pass it (a resource whose
  *       findings are all covered by exceptions passes).
  *   <li>A requirement's score is the mean of the scores of its controls that judged at least one
- *       resource; it fails when any of them failed a resource.
+ *       resource; it fails when any of them failed a resource. Where one of its Pod Security
+ *       checks overrides another of them, only the overriding one counts.
  *   <li>A framework's score is the mean of its applicable requirements' scores: manual
  *       requirements and those no control could judge are left out.
  *   <li>The posture score is the pass rate of every judgement of the scan, each weighted by its
@@ -33,8 +34,6 @@ final class Scores {
     }
     List<FrameworkScore> scores = new ArrayList<>();
     for (Framework f : options.frameworks()) {
-      Set<String> counted = Library.countedControls(f, options.pssVersion(),
-          id -> byId.containsKey(id) ? byId.get(id).control() : null);
       List<FrameworkScore.RequirementResult> requirements = new ArrayList<>();
       double sum = 0;
       int applicable = 0;
@@ -44,6 +43,8 @@ final class Scores {
               FrameworkScore.Status.MANUAL, Double.NaN, List.of()));
           continue;
         }
+        Set<String> counted = Library.countedControls(r, options.pssVersion(),
+            id -> byId.containsKey(id) ? byId.get(id).control() : null);
         List<ControlResult> controls = new ArrayList<>();
         double controlSum = 0;
         int judged = 0;

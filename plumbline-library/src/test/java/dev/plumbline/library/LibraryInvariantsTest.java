@@ -3,27 +3,52 @@ package dev.plumbline.library;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plumbline.control.Control;
+import dev.plumbline.control.Framework;
 import dev.plumbline.control.Library;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Rules every built-in control follows, checked over the whole library. */
+/** Rules every built-in control and framework follows, checked over the whole library. */
 class LibraryInvariantsTest {
   private static final Pattern KEBAB = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
   private static final Pattern INVENTORY_KIND =
       Pattern.compile("inventory\\s*\\.\\s*list\\(\\s*['\"]([A-Za-z]+)['\"]");
+  private static final List<String> FRAMEWORKS =
+      List.of("cis", "mitre", "nsa-cisa", "pss-baseline", "pss-restricted");
+  /**
+   * Controls that no framework asks for, honestly: availability hygiene (probes, pods without a
+   * controller) that none of the CIS Benchmark, the NSA/CISA guide, ATT&CK or the Pod Security
+   * Standards covers. The list may only shrink: a control on it that gains a framework must leave
+   * it.
+   */
+  private static final Set<String> OUTSIDE_EVERY_FRAMEWORK =
+      Set.of("missing-liveness-probes", "missing-readiness-probes", "naked-pods");
+  private static final Pattern ATTACK_TECHNIQUE = Pattern.compile("T\\d{4}(\\.\\d{3})?");
+  private static final List<String> ATTACK_TACTICS = List.of("Initial Access", "Execution",
+      "Persistence", "Privilege Escalation", "Defense Evasion", "Credential Access", "Discovery",
+      "Lateral Movement", "Impact");
+  private static final Map<String, String> NSA_CHAPTERS = Map.of(
+      "pod-security", "Kubernetes Pod security",
+      "network", "Network separation and hardening",
+      "auth", "Authentication and authorization",
+      "logging", "Audit logging and threat detection",
+      "upgrades", "Upgrading and application security practices");
 
-  private final List<Control> controls = Library.builtIn().controls();
+  private final Library library = Library.builtIn();
+  private final List<Control> controls = library.controls();
 
   @Test
   void libraryHasControls() {
@@ -104,6 +129,87 @@ class LibraryInvariantsTest {
       }
       assertThat(c.inventoryKinds()).as("%s declares the kinds it looks up", c.id())
           .containsAll(used);
+    }
+  }
+
+  @Test
+  void theBuiltInFrameworksAreThere() {
+    assertThat(library.frameworks()).extracting(Framework::id).containsExactlyElementsOf(FRAMEWORKS);
+  }
+
+  @Test
+  void everyControlVerifiesARequirementOfSomeFramework() {
+    for (Control c : controls) {
+      boolean mapped = c.frameworks().values().stream().anyMatch(ids -> !ids.isEmpty());
+      if (OUTSIDE_EVERY_FRAMEWORK.contains(c.id())) {
+        assertThat(mapped).as("%s maps to a framework now: remove it from OUTSIDE_EVERY_FRAMEWORK",
+            c.id()).isFalse();
+      } else {
+        assertThat(mapped).as("%s maps to no framework (cis, nsa-cisa, mitre, pss-*)", c.id())
+            .isTrue();
+      }
+    }
+    assertThat(OUTSIDE_EVERY_FRAMEWORK).allMatch(id -> library.control(id) != null);
+  }
+
+  @Test
+  void cisHoldsEveryCheckOfTheBenchmarkInItsOrder() throws IOException {
+    // The vendored list (see its header) holds the ids of the benchmark's checks, automated and
+    // manual alike: none may be missing from cis.yaml, hidden or invented.
+    List<String> reference = new ArrayList<>();
+    try (InputStream in = getClass().getResourceAsStream("/cis-1.12-check-ids.txt")) {
+      assertThat(in).as("cis-1.12-check-ids.txt on the test classpath").isNotNull();
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        String id = line.strip();
+        if (!id.isEmpty() && !id.startsWith("#")) {
+          reference.add(id);
+        }
+      }
+    }
+    Framework cis = library.framework("cis");
+    assertThat(cis.version()).isEqualTo("v1.12");
+    assertThat(cis.requirements()).extracting(Framework.Requirement::id)
+        .containsExactlyElementsOf(reference);
+    for (Framework.Requirement r : cis.requirements()) {
+      String group = r.id().chars().filter(ch -> ch == '.').count() >= 2
+          ? r.id().substring(0, r.id().lastIndexOf('.')) : r.id().substring(0, 1);
+      assertThat(r.section()).as("section of CIS %s", r.id()).startsWith(group + " ");
+    }
+  }
+
+  @Test
+  void everyRequirementIsInASectionAndManualOnesSayHowToCheck() {
+    for (Framework f : library.frameworks()) {
+      for (Framework.Requirement r : f.requirements()) {
+        assertThat(r.title()).as("%s %s title", f.id(), r.id()).isNotBlank();
+        if (!f.id().startsWith("pss-")) {
+          assertThat(r.section()).as("%s %s section", f.id(), r.id()).isNotBlank();
+        }
+        if (r.manual()) {
+          assertThat(r.controls()).as("%s %s is manual", f.id(), r.id()).isEmpty();
+          assertThat(r.procedure()).as("%s %s procedure", f.id(), r.id()).hasSizeGreaterThan(80);
+        } else {
+          assertThat(r.controls()).as("%s %s controls", f.id(), r.id()).isNotEmpty();
+        }
+      }
+    }
+  }
+
+  @Test
+  void mitreRequirementsAreAttackTechniquesUnderTheirTactic() {
+    for (Framework.Requirement r : library.framework("mitre").requirements()) {
+      assertThat(r.id()).as("ATT&CK technique id").matches(ATTACK_TECHNIQUE);
+      assertThat(r.section()).as("tactic of %s", r.id()).isIn(ATTACK_TACTICS);
+    }
+  }
+
+  @Test
+  void nsaCisaRequirementIdsNameTheirChapter() {
+    for (Framework.Requirement r : library.framework("nsa-cisa").requirements()) {
+      String chapter = r.id().substring(0, Math.max(0, r.id().indexOf('.')));
+      assertThat(NSA_CHAPTERS).as("chapter of %s", r.id()).containsKey(chapter);
+      assertThat(r.section()).as("section of %s", r.id()).isEqualTo(NSA_CHAPTERS.get(chapter));
+      assertThat(r.id().substring(chapter.length() + 1)).as("topic of %s", r.id()).matches(KEBAB);
     }
   }
 }
