@@ -43,7 +43,10 @@ import java.util.WeakHashMap;
  *       subject of a RoleBinding without a namespace is in the binding's namespace, as the
  *       authorizer reads it. A RoleBinding references a Role of its own namespace; a manifest
  *       object without a namespace is applied into a namespace chosen at apply time, so a missing
- *       namespace on either side matches any.
+ *       namespace on either side matches any. A ClusterRole is also granted through the
+ *       ClusterRoles of the scan whose {@code aggregationRule} selects its labels (and those that
+ *       aggregate them): their bindings' text says so ("... via ClusterRoleBinding kyverno
+ *       (through ClusterRole kyverno, which aggregates it)").
  *   <li>{@code ruleText(rule)}: a rule in brief, as {@code kubectl describe} names resources:
  *       {@code "get,list on secrets,deployments.apps named app-tls"}.
  * </ul>
@@ -174,6 +177,46 @@ final class Rbac {
     String namespace = string(metadata.get("namespace"));
     Set<String> seen = new LinkedHashSet<>();
     List<Object> grantees = new ArrayList<>();
+    addGrantees(inventory, kind, name, namespace, "", seen, grantees);
+    if (kind.equals("ClusterRole")) {
+      // ClusterRoles whose aggregationRule selects this one hold its rules too, and so do
+      // their subjects (and those of the roles that aggregate them, in turn)
+      List<String> through = new ArrayList<>();
+      Set<String> visited = new LinkedHashSet<>(List.of(name));
+      collectAggregators(inventory, metadata.get("labels"), visited, through);
+      for (String aggregator : through) {
+        addGrantees(inventory, kind, aggregator, "", " (through ClusterRole " + aggregator
+            + ", which aggregates it)", seen, grantees);
+      }
+    }
+    return grantees;
+  }
+
+  /** The ClusterRoles of the inventory whose aggregation rule selects {@code labels}. */
+  private static void collectAggregators(Inventory inventory, Object labels, Set<String> visited,
+      List<String> through) {
+    if (!(labels instanceof Map<?, ?> l) || l.isEmpty()) {
+      return;
+    }
+    for (Object candidate : inventory.list("ClusterRole")) {
+      Map<?, ?> c = map(candidate);
+      Map<?, ?> meta = map(c.get("metadata"));
+      String candidateName = string(meta.get("name"));
+      if (visited.contains(candidateName)) {
+        continue;
+      }
+      boolean aggregates = list(map(c.get("aggregationRule")).get("clusterRoleSelectors"))
+          .stream().anyMatch(selector -> LabelSelectors.selects(selector, l));
+      if (aggregates) {
+        visited.add(candidateName);
+        through.add(candidateName);
+        collectAggregators(inventory, meta.get("labels"), visited, through);
+      }
+    }
+  }
+
+  private static void addGrantees(Inventory inventory, String kind, String name, String namespace,
+      String suffix, Set<String> seen, List<Object> grantees) {
     for (Map<?, ?> binding : bindingsByRole(inventory).getOrDefault(kind + "/" + name, List.of())) {
       Map<?, ?> bindingMeta = map(binding.get("metadata"));
       String bindingNamespace = string(bindingMeta.get("namespace"));
@@ -182,9 +225,10 @@ final class Rbac {
           && !bindingNamespace.isEmpty() && !namespace.equals(bindingNamespace))) {
         continue;
       }
-      String bindingText = clusterWide
+      String bindingText = (clusterWide
           ? "ClusterRoleBinding " + string(bindingMeta.get("name"))
-          : "RoleBinding " + qualified(bindingNamespace, string(bindingMeta.get("name")));
+          : "RoleBinding " + qualified(bindingNamespace, string(bindingMeta.get("name"))))
+          + suffix;
       for (Object s : list(binding.get("subjects"))) {
         Map<?, ?> subject = map(s);
         String subjectKind = string(subject.get("kind"));
@@ -210,7 +254,6 @@ final class Rbac {
         }
       }
     }
-    return grantees;
   }
 
   /** A rule in brief: {@code "get,list on secrets,deployments.apps named app-tls"}. */

@@ -72,7 +72,7 @@ final class Secrets {
   private static final Pattern ASSIGNMENT = Pattern.compile(
       "(?:^|[;,{?&]|\\s(?=-))\\s*(?:-\\s+)?(?:export\\s+|-D|--?)?[\"']?"
           + "([A-Za-z_][A-Za-z0-9_.\\-]*)[\"']?"
-          + "\\s*[:=](?![=~])[ \\t]*(.*)");
+          + "\\s*[:=](?![=~])[ \\t]*");
   private static final Pattern XML_ELEMENT =
       Pattern.compile("<([A-Za-z_][A-Za-z0-9_.\\-]*)>([^<]*)</\\1>");
   /** Redis' password directives, which take no separator. */
@@ -162,16 +162,23 @@ final class Secrets {
 
   /** A credential that is not a token of a known format, on one line that is not a comment. */
   private static String inLine(String line) {
-    Matcher m = URL_PASSWORD.matcher(line);
-    while (m.find()) {
-      if (literalValue(m.group(1))) {
-        return "password in URL";
+    // Cheap tests first: the patterns backtrack over long lines (a dashboard's JSON is one
+    // line of a ConfigMap), so they only run where their match can be.
+    Matcher m;
+    if (line.contains("://") && line.indexOf('@') >= 0) {
+      m = URL_PASSWORD.matcher(line);
+      while (m.find()) {
+        if (literalValue(m.group(1))) {
+          return "password in URL";
+        }
       }
     }
-    m = DSN_PASSWORD.matcher(line);
-    while (m.find()) {
-      if (literalValue(m.group(1))) {
-        return "password in DSN";
+    if (line.contains("@tcp(") || line.contains("@unix(")) {
+      m = DSN_PASSWORD.matcher(line);
+      while (m.find()) {
+        if (literalValue(m.group(1))) {
+          return "password in DSN";
+        }
       }
     }
     m = AUTHORIZATION.matcher(line);
@@ -186,7 +193,9 @@ final class Secrets {
     int from = 0;
     while (from < line.length() && m.find(from)) {
       String name = m.group(1);
-      if (credentialName(name) && literalValue(firstValue(m.group(2)))) {
+      // the value is read from the rest of the line only for a credential's name: capturing
+      // it in the pattern would copy the rest of the line at every key of a long JSON line
+      if (credentialName(name) && literalValue(firstValue(line.substring(m.end())))) {
         return "'" + name + "' set to a literal value";
       }
       from = m.start(1) + name.length();

@@ -190,6 +190,51 @@ class RbacTest {
   }
 
   @Test
+  void aClusterRoleIsGrantedThroughTheClusterRolesThatAggregateIt() {
+    // As Kyverno installs itself: the bound role aggregates the ":core" one by its labels.
+    Inventory inventory = inventory("""
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: "kyverno:admission-controller"}
+        aggregationRule:
+          clusterRoleSelectors:
+            - matchLabels: {app.kubernetes.io/component: admission-controller}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata:
+          name: "kyverno:admission-controller:core"
+          labels: {app.kubernetes.io/component: admission-controller}
+        rules: []
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: "kyverno:admission-controller"}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole,
+          name: "kyverno:admission-controller"}
+        subjects:
+          - {kind: ServiceAccount, name: kyverno-admission-controller, namespace: kyverno}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata:
+          name: other
+          labels: {app.kubernetes.io/component: reports-controller}
+        rules: []
+        """);
+    List<Object> grantees = Rbac.grantees(inventory, Map.of("kind", "ClusterRole", "metadata",
+        Map.of("name", "kyverno:admission-controller:core",
+            "labels", Map.of("app.kubernetes.io/component", "admission-controller"))));
+    assertThat(texts(grantees)).containsExactly("ServiceAccount kyverno/kyverno-admission-controller"
+        + " via ClusterRoleBinding kyverno:admission-controller (through ClusterRole"
+        + " kyverno:admission-controller, which aggregates it)");
+    assertThat(((Map<?, ?>) grantees.get(0)).get("clusterWide")).isEqualTo(true);
+    assertThat(Rbac.grantees(inventory, Map.of("kind", "ClusterRole", "metadata",
+        Map.of("name", "other", "labels", Map.of("app.kubernetes.io/component",
+            "reports-controller"))))).isEmpty();
+  }
+
+  @Test
   void theSameInventoryAnswersRepeatedly() {
     Inventory inventory = inventory(BINDINGS);
     Map<String, Object> role = Map.of("kind", "ClusterRole", "metadata", Map.of("name", "reader"));
