@@ -161,6 +161,8 @@ final class JsonWriter implements FormatWriter {
     result.frameworks().forEach(f -> frameworks.add(framework(f)));
     ObjectNode notScanned = o.putObject("notScanned");
     new TreeMap<>(result.notScanned()).forEach(notScanned::put);
+    ObjectNode throughController = o.putObject("judgedThroughController");
+    new TreeMap<>(result.throughController()).forEach(throughController::put);
     ArrayNode expired = o.putArray("expiredExceptions");
     result.expiredExceptions().forEach(e -> expired.add(exception(e)));
     return o;

@@ -138,6 +138,13 @@ final class TableWriter implements FormatWriter {
           (kind, n) -> kinds.add(Printable.of(kind, NAME_MAX) + " (" + n + ")"));
       line(sb, "Not scanned", String.join(", ", kinds));
     }
+    if (!result.throughController().isEmpty()) {
+      List<String> kinds = new ArrayList<>();
+      new TreeMap<>(result.throughController()).forEach(
+          (kind, n) -> kinds.add(Printable.of(kind, NAME_MAX) + " (" + n + ")"));
+      line(sb, "Via owner", String.join(", ", kinds) + ", judged through the controller that "
+          + "owns them");
+    }
     line(sb, "Posture", score(result.postureScore()));
     for (int i = 0; i < result.frameworks().size(); i++) {
       FrameworkScore f = result.frameworks().get(i);

@@ -19,6 +19,8 @@ import java.util.Map;
  * @param errors inputs that could not be read or judged (they make the scan exit with 2)
  * @param notes inputs deliberately skipped
  * @param notScanned kinds no selected control judges, with how many objects of each were read
+ * @param throughController objects not judged themselves because the controller that owns them
+ *     is in the scan and is judged instead (the Pods and ReplicaSets of a Deployment), by kind
  * @param controls how each selected control fared
  * @param frameworks framework scores
  * @param postureScore the severity-weighted pass rate, 0-100 (NaN when nothing was judged)
@@ -30,6 +32,7 @@ import java.util.Map;
  */
 public record ScanResult(List<Finding> findings, List<Suppressed> suppressed,
     List<InputError> errors, List<InputNote> notes, Map<String, Integer> notScanned,
+    Map<String, Integer> throughController,
     List<ControlResult> controls, List<FrameworkScore> frameworks, double postureScore,
     List<Judged> judged, int files, PolicyVersion pssVersion, List<PolicyException> expiredExceptions,
     Instant scannedAt) {

@@ -69,12 +69,21 @@ public final class Scanner {
       List<dev.plumbline.resource.InputNote> notes, int files) {
     Instant started = options.clock().instant();
     Inventory inventory = Inventory.of(resources);
+    Set<String> controllers = Owners.controllersIn(resources);
+    Map<String, Integer> throughController = new TreeMap<>();
     List<Verdict> verdicts = IntStream.range(0, resources.size()).parallel()
         .mapToObj(i -> {
           Resource r = resources.get(i);
-          return inScope(r) ? evaluate(r, inventory) : null;
+          return inScope(r) && !Owners.ownedByOneOf(r, controllers) ? evaluate(r, inventory)
+              : null;
         })
         .toList();
+    for (int i = 0; i < resources.size(); i++) {
+      Resource r = resources.get(i);
+      if (verdicts.get(i) == null && inScope(r)) {
+        throughController.merge(r.kind(), 1, Integer::sum);
+      }
+    }
     List<Finding> findings = new ArrayList<>();
     List<Suppressed> suppressed = new ArrayList<>();
     List<InputError> errors = new ArrayList<>(inputErrors);
@@ -113,7 +122,8 @@ public final class Scanner {
       int[] s = stats.get(c.id());
       controlResults.add(new ControlResult(c, options.severityOf(c), s[0], s[1], s[2]));
     }
-    return new ScanResult(findings, suppressed, errors, notes, notScanned, controlResults,
+    return new ScanResult(findings, suppressed, errors, notes, notScanned, throughController,
+        controlResults,
         Scores.frameworks(options, controlResults), Scores.posture(controlResults),
         judged, files, options.pssVersion(), options.exceptions().expired(today), started);
   }
