@@ -7,6 +7,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every object of a scan, indexed by kind and namespace, for controls that judge one object by
@@ -19,6 +21,10 @@ public final class Inventory {
   public static final Inventory EMPTY = new Inventory(Map.of());
 
   private final Map<String, Map<String, List<Object>>> byKind;
+  /** Every namespace's objects of a kind, joined once: controls ask for them per resource. */
+  private final Map<String, List<Object>> allNamespaces = new ConcurrentHashMap<>();
+  /** Indexes derived from the objects (bindings by role, by subject), built on first use. */
+  private final Map<String, Object> derived = new ConcurrentHashMap<>();
 
   private Inventory(Map<String, Map<String, List<Object>>> byKind) {
     this.byKind = byKind;
@@ -41,12 +47,20 @@ public final class Inventory {
     if (byNamespace == null) {
       return Collections.emptyList();
     }
-    if (byNamespace.size() == 1) {
-      return Collections.unmodifiableList(byNamespace.values().iterator().next());
-    }
-    List<Object> all = new ArrayList<>();
-    byNamespace.keySet().stream().sorted().forEach(ns -> all.addAll(byNamespace.get(ns)));
-    return all;
+    return allNamespaces.computeIfAbsent(kind, k -> {
+      List<Object> all = new ArrayList<>();
+      new TreeMap<>(byNamespace).values().forEach(all::addAll);
+      return Collections.unmodifiableList(all);
+    });
+  }
+
+  /**
+   * An index computed from this inventory once, on first use, and shared by every control and
+   * resource of the scan: lookups that would otherwise scan a kind for every resource.
+   */
+  @SuppressWarnings("unchecked")
+  <T> T derived(String name, java.util.function.Function<Inventory, T> compute) {
+    return (T) derived.computeIfAbsent(name, k -> compute.apply(this));
   }
 
   /** The objects of a kind in one namespace ({@code ""} for cluster-scoped objects). */

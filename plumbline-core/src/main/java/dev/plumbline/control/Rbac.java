@@ -7,14 +7,12 @@ import dev.cel.common.types.ListType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelFunctionBinding;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.WeakHashMap;
 
 /**
  * Kubernetes RBAC semantics for the RBAC controls, as CEL functions:
@@ -68,6 +66,9 @@ final class Rbac {
         CelFunctionDecl.newFunctionDeclaration("grantees",
             CelOverloadDecl.newMemberOverload("rbac_inventory_grantees", DYN_LIST,
                 CelSupport.INVENTORY, SimpleType.DYN)),
+        CelFunctionDecl.newFunctionDeclaration("serviceAccountBindings",
+            CelOverloadDecl.newMemberOverload("rbac_inventory_service_account_bindings", DYN_LIST,
+                CelSupport.INVENTORY, SimpleType.STRING, SimpleType.STRING)),
         CelFunctionDecl.newFunctionDeclaration("ruleText",
             CelOverloadDecl.newGlobalOverload("rbac_rule_text", SimpleType.STRING,
                 SimpleType.DYN)));
@@ -85,6 +86,10 @@ final class Rbac {
                 (List<?>) args[3])),
         CelFunctionBinding.from("rbac_inventory_grantees", Inventory.class, Object.class,
             Rbac::grantees),
+        CelFunctionBinding.from("rbac_inventory_service_account_bindings",
+            List.of(Inventory.class, String.class, String.class),
+            args -> serviceAccountBindings((Inventory) args[0], (String) args[1],
+                (String) args[2])),
         CelFunctionBinding.from("rbac_rule_text", Object.class, Rbac::ruleText));
   }
 
@@ -149,11 +154,8 @@ final class Rbac {
    * {@code "Role/name"}), built once per inventory: a scan asks for the grantees of every role
    * that has a finding, from several controls.
    */
-  private static final Map<Inventory, Map<String, List<Map<?, ?>>>> BINDINGS_BY_ROLE =
-      Collections.synchronizedMap(new WeakHashMap<>());
-
   private static Map<String, List<Map<?, ?>>> bindingsByRole(Inventory inventory) {
-    return BINDINGS_BY_ROLE.computeIfAbsent(inventory, inv -> {
+    return inventory.derived("rbac.bindingsByRole", inv -> {
       Map<String, List<Map<?, ?>>> index = new HashMap<>();
       for (String kind : List.of("ClusterRoleBinding", "RoleBinding")) {
         for (Object b : inv.list(kind)) {
@@ -164,6 +166,57 @@ final class Rbac {
       }
       return index;
     });
+  }
+
+  /**
+   * The bindings of an inventory by the service account they name ({@code "namespace/name"}): a
+   * subject without a namespace in a RoleBinding is in the binding's namespace.
+   */
+  private static Map<String, List<Object>> bindingsByServiceAccount(Inventory inventory) {
+    return inventory.derived("rbac.bindingsByServiceAccount", inv -> {
+      Map<String, List<Object>> index = new HashMap<>();
+      for (String kind : List.of("ClusterRoleBinding", "RoleBinding")) {
+        for (Object b : inv.list(kind)) {
+          String bindingNamespace = string(map(map(b).get("metadata")).get("namespace"));
+          for (Object s : list(map(b).get("subjects"))) {
+            Map<?, ?> subject = map(s);
+            if (!"ServiceAccount".equals(subject.get("kind"))) {
+              continue;
+            }
+            String ns = string(subject.get("namespace"));
+            if (ns.isEmpty() && kind.equals("RoleBinding")) {
+              ns = bindingNamespace;
+            }
+            List<Object> bindings = index.computeIfAbsent(ns + "/" + string(subject.get("name")),
+                k -> new ArrayList<>());
+            if (bindings.isEmpty() || bindings.get(bindings.size() - 1) != b) {
+              bindings.add(b);
+            }
+          }
+        }
+      }
+      return index;
+    });
+  }
+
+  /**
+   * The scanned bindings that name a service account as a subject. A manifest without a namespace
+   * ({@code ""}) matches subjects of any namespace, since it lands where it is applied.
+   */
+  static List<Object> serviceAccountBindings(Inventory inventory, String namespace, String name) {
+    Map<String, List<Object>> index = bindingsByServiceAccount(inventory);
+    if (!namespace.isEmpty()) {
+      List<Object> direct = new ArrayList<>(index.getOrDefault(namespace + "/" + name, List.of()));
+      direct.addAll(index.getOrDefault("/" + name, List.of()));
+      return direct;
+    }
+    List<Object> all = new ArrayList<>();
+    index.forEach((key, bindings) -> {
+      if (key.substring(key.indexOf('/') + 1).equals(name)) {
+        all.addAll(bindings);
+      }
+    });
+    return all;
   }
 
   /** Who the scanned bindings grant a role to (see the class comment). */
