@@ -48,6 +48,8 @@ import java.util.Map;
  *       where its flags are (see {@link Components});
  *   <li>{@code secretKind(string)}, {@code credentialName(string)} and {@code redact(string)}:
  *       credential detection (see {@link Secrets}).
+ *   <li>{@code envCredential(name, value)}: why an environment variable looks like a literal
+ *       credential, or "" (see {@link Secrets#envCredential});
  *   <li>{@code literalValue(string)}: whether a value is a literal rather than a placeholder or
  *       reference such as {@code ${DB_PASSWORD}} (see {@link Secrets#literalValue});
  *   <li>{@code cidrContains(cidr, address)}: whether an IP block holds an address or a block (see
@@ -91,8 +93,9 @@ final class CelSupport {
       }
       compilers.put(target, b.build());
     }
-    runtime = CelRuntimeFactory.plannerRuntimeBuilder()
+    runtime = CelRuntimeFactory.standardCelRuntimeBuilder()
         .setOptions(options)
+        .setStandardEnvironmentEnabled(false)
         .setStandardFunctions(CelStandardFunctions.newBuilder()
             .excludeFunctions(CelStandardFunctions.StandardFunction.MATCHES).build())
         .addLibraries(CelExtensions.optional(), CelExtensions.strings(),
@@ -138,6 +141,9 @@ final class CelSupport {
         CelFunctionDecl.newFunctionDeclaration("redact",
             CelOverloadDecl.newGlobalOverload("redact_string", SimpleType.STRING,
                 SimpleType.STRING)),
+        CelFunctionDecl.newFunctionDeclaration("envCredential",
+            CelOverloadDecl.newGlobalOverload("env_credential_string_string", SimpleType.STRING,
+                SimpleType.STRING, SimpleType.STRING)),
         CelFunctionDecl.newFunctionDeclaration("literalValue",
             CelOverloadDecl.newGlobalOverload("literal_value_string", SimpleType.BOOL,
                 SimpleType.STRING)),
@@ -165,6 +171,8 @@ final class CelSupport {
         CelFunctionBinding.from("secret_kind_string", String.class, Secrets::kindOf),
         CelFunctionBinding.from("credential_name_string", String.class, Secrets::credentialName),
         CelFunctionBinding.from("redact_string", String.class, Secrets::redact),
+        CelFunctionBinding.from("env_credential_string_string", String.class, String.class,
+            Secrets::envCredential),
         CelFunctionBinding.from("literal_value_string", String.class, Secrets::literalValue),
         CelFunctionBinding.from("cidr_contains_string_string", String.class, String.class,
             Cidrs::contains));

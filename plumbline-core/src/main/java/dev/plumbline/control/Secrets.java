@@ -36,23 +36,42 @@ import java.util.regex.Pattern;
  * often encode credentials that way by habit.
  */
 final class Secrets {
-  private record Kind(String name, Pattern pattern) {}
+  /**
+   * A token format, and literal text every match contains: the pattern only runs on text that
+   * holds one of its hints (a regular expression scan per format over every value is the
+   * expensive part of looking at a large ConfigMap).
+   */
+  private record Kind(String name, Pattern pattern, String... hints) {
+    boolean mayMatch(String text) {
+      for (String hint : hints) {
+        if (text.contains(hint)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
 
   /** Formats specific enough to be reported wherever they appear, comments included. */
   private static final List<Kind> TOKENS = List.of(
-      new Kind("private key", Pattern.compile("-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----")),
-      new Kind("AWS access key id", Pattern.compile("\\b(AKIA|ASIA)[0-9A-Z]{16}\\b")),
+      new Kind("private key", Pattern.compile("-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----"),
+          "PRIVATE KEY"),
+      new Kind("AWS access key id", Pattern.compile("\\b(AKIA|ASIA)[0-9A-Z]{16}\\b"),
+          "AKIA", "ASIA"),
       new Kind("GitHub token",
-          Pattern.compile("\\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\\b")),
-      new Kind("GitLab token", Pattern.compile("\\bglpat-[A-Za-z0-9_-]{20,}\\b")),
-      new Kind("Slack token", Pattern.compile("\\bxox[abprs]-[A-Za-z0-9-]{10,}\\b")),
+          Pattern.compile("\\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\\b"),
+          "gh", "github_pat_"),
+      new Kind("GitLab token", Pattern.compile("\\bglpat-[A-Za-z0-9_-]{20,}\\b"), "glpat-"),
+      new Kind("Slack token", Pattern.compile("\\bxox[abprs]-[A-Za-z0-9-]{10,}\\b"), "xox"),
       new Kind("Slack webhook URL", Pattern.compile(
           "https://hooks\\.slack\\.com/(services|workflows|triggers)/[A-Za-z0-9]+/[A-Za-z0-9]+"
-              + "/[A-Za-z0-9]{16,}")),
-      new Kind("Google API key", Pattern.compile("\\bAIza[0-9A-Za-z_-]{35}\\b")),
-      new Kind("Stripe secret key", Pattern.compile("\\b[rs]k_live_[0-9A-Za-z]{20,}\\b")),
+              + "/[A-Za-z0-9]{16,}"), "hooks.slack.com"),
+      new Kind("Google API key", Pattern.compile("\\bAIza[0-9A-Za-z_-]{35}\\b"), "AIza"),
+      new Kind("Stripe secret key", Pattern.compile("\\b[rs]k_live_[0-9A-Za-z]{20,}\\b"),
+          "k_live_"),
       new Kind("JSON web token",
-          Pattern.compile("\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}")));
+          Pattern.compile("\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}"),
+          "eyJ"));
 
   /** {@code scheme://user:password@}; the user may be empty ({@code redis://:pw@host}). */
   private static final Pattern URL_PASSWORD =
@@ -82,6 +101,15 @@ final class Secrets {
       Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----.*?(-----END \\1-----|\\z)", Pattern.DOTALL);
   private static final Pattern BASE64_PEM = Pattern.compile("LS0tLS1CRUdJTi[A-Za-z0-9+/]+={0,2}");
   private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]{16,}={0,2}");
+  /** How "-----BEGIN" starts in base64, whatever precedes it. */
+  private static final String BASE64_PEM_START = "LS0tLS1CRUdJTi";
+  private static final Pattern LINE_BREAK = Pattern.compile("\r?\n");
+  private static final Pattern CAMEL_CASE = Pattern.compile("([a-z0-9])([A-Z])");
+  private static final Pattern NOT_ALPHANUMERIC = Pattern.compile("[^a-z0-9]+");
+  private static final Pattern EDGE_UNDERSCORES = Pattern.compile("^_+|_+$");
+  /** Every credential word of {@link #CREDENTIAL_NAME} contains one of these. */
+  private static final List<String> CREDENTIAL_WORDS =
+      List.of("pass", "pwd", "secret", "token", "key", "cred");
 
   private static final Pattern CREDENTIAL_NAME = Pattern.compile(
       "(^|_)(password|passwd|pass|passphrase|pwd|pgpassword|secret|token|apikey|api_key"
@@ -134,19 +162,24 @@ final class Secrets {
     String text = withoutPublicPemBlocks(value);
     Matcher m;
     for (Kind k : TOKENS) {
+      if (!k.mayMatch(text)) {
+        continue;
+      }
       m = k.pattern.matcher(text);
       if (m.find()) {
         return k.name + where(text, m.start(), lines);
       }
     }
-    m = BASE64_PEM.matcher(text);
-    while (m.find()) {
-      String inner = tokenIn(decode(m.group()));
-      if (!inner.isEmpty()) {
-        return "base64-encoded " + inner + where(text, m.start(), lines);
+    if (text.contains(BASE64_PEM_START)) {
+      m = BASE64_PEM.matcher(text);
+      while (m.find()) {
+        String inner = tokenIn(decode(m.group()));
+        if (!inner.isEmpty()) {
+          return "base64-encoded " + inner + where(text, m.start(), lines);
+        }
       }
     }
-    String[] all = text.split("\r?\n", -1);
+    String[] all = LINE_BREAK.split(text, -1);
     for (int i = 0; i < all.length; i++) {
       String line = all[i];
       if (isComment(line)) {
@@ -181,13 +214,20 @@ final class Secrets {
         }
       }
     }
-    m = AUTHORIZATION.matcher(line);
-    if (m.find()) {
-      return "Authorization header";
+    if (containsIgnoreCase(line, "authorization")) {
+      m = AUTHORIZATION.matcher(line);
+      if (m.find()) {
+        return "Authorization header";
+      }
     }
-    m = REDIS_PASSWORD.matcher(line);
-    if (m.find() && literalValue(m.group(2))) {
-      return "'" + m.group(1) + "' set to a literal value";
+    if (line.contains("requirepass") || line.contains("masterauth")) {
+      m = REDIS_PASSWORD.matcher(line);
+      if (m.find() && literalValue(m.group(2))) {
+        return "'" + m.group(1) + "' set to a literal value";
+      }
+    }
+    if (line.indexOf(':') < 0 && line.indexOf('=') < 0 && line.indexOf('<') < 0) {
+      return "";
     }
     m = ASSIGNMENT.matcher(line);
     int from = 0;
@@ -281,7 +321,7 @@ final class Secrets {
     }
     String text = withoutPublicPemBlocks(decoded);
     for (Kind k : TOKENS) {
-      if (k.pattern.matcher(text).find()) {
+      if (k.mayMatch(text) && k.pattern.matcher(text).find()) {
         return k.name;
       }
     }
@@ -313,8 +353,13 @@ final class Secrets {
     if (name == null || name.isEmpty()) {
       return false;
     }
-    String n = name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT)
-        .replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
+    String lower = name.toLowerCase(Locale.ROOT);
+    if (CREDENTIAL_WORDS.stream().noneMatch(lower::contains)) {
+      return false; // the common case, decided without the patterns below
+    }
+    String n = CAMEL_CASE.matcher(name).replaceAll("$1_$2").toLowerCase(Locale.ROOT);
+    n = NOT_ALPHANUMERIC.matcher(n).replaceAll("_");
+    n = EDGE_UNDERSCORES.matcher(n).replaceAll("");
     n = FILE_EXTENSION.matcher(n).replaceFirst("");
     if (n.startsWith("existing_")) {
       return false;
@@ -345,6 +390,85 @@ final class Secrets {
     return !SHORT_NUMBER.matcher(v).matches() && !MASKED.matcher(v).matches()
         && !PATH.matcher(v).matches() && !ENV_NAME.matcher(v).matches()
         && !PLACEHOLDER.matcher(v).find();
+  }
+
+  /** Names of environment variables that hold a credential by convention. */
+  private static final Pattern ENV_CREDENTIAL_NAME = Pattern.compile(
+      "(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API[_.-]?KEY|ACCESS[_.-]?KEY|PRIVATE[_.-]?KEY"
+          + "|SECRET[_.-]?KEY|SIGNING[_.-]?KEY|ENCRYPTION[_.-]?KEY|CREDENTIALS?)$"
+          + "|(^|[_.-])(PASS|PWD|CREDS|AUTH)$");
+  /** A $(VAR) or ${VAR} reference, or a path: not the credential itself. */
+  private static final Pattern ENV_REFERENCE = Pattern.compile(
+      "^(\\$\\([A-Za-z_][A-Za-z0-9_]*\\)|\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}|/\\S*)$");
+  /** Settings that name a mechanism or a switch rather than hold a secret. */
+  private static final Pattern ENV_SETTING = Pattern.compile(
+      "^(?i)(true|false|yes|no|on|off|0|1|enabled|disabled|none|null|basic|bearer|digest"
+          + "|oauth2?|oidc|ldap|saml|kerberos|jwt|token|password)$");
+  /** Base64 whose decoded bytes are printable ASCII: a credential encoded by habit. */
+  private static final Pattern PRINTABLE_BASE64 = Pattern.compile(
+      "^([A-Za-f][A-HQ-Xg-nw-z0-3][ABEFIJMNQRUVYZcdghklopstwx014589][A-Za-z0-9+/]){4,}"
+          + "([A-Za-f][A-HQ-Xg-nw-z0-3]==|[A-Za-f][A-HQ-Xg-nw-z0-3][ABEFIJMNQRUVYZcdghklopstwx014589]=)?$");
+  /** Token formats an environment value is compared with, as a whole value or decoded. */
+  private static final List<Kind> ENV_TOKENS = List.of(
+      new Kind("an AWS access key id",
+          Pattern.compile("(^|[^A-Za-z0-9])(AKIA|ASIA)[A-Z0-9]{16}($|[^A-Za-z0-9])"),
+          "AKIA", "ASIA"),
+      new Kind("a GitHub token",
+          Pattern.compile("(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{50,})"),
+          "gh", "github_pat_"),
+      new Kind("a Slack token", Pattern.compile("xox[baprs]-[A-Za-z0-9-]{10,}"), "xox"),
+      new Kind("a Google API key", Pattern.compile("AIza[0-9A-Za-z_-]{35}"), "AIza"),
+      new Kind("a private key",
+          Pattern.compile("-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----"), "PRIVATE KEY"),
+      new Kind("a JSON Web Token",
+          Pattern.compile("eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*"), "eyJ"),
+      new Kind("a URL with a password",
+          Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://[^/\\s:@]*:[^/\\s@$]+@"), "://"));
+
+  /**
+   * Why a literal environment variable looks like a credential ("it looks like a GitHub token",
+   * "it is base64 of a private key", "the variable is named like one"), or "" when it does not:
+   * its value has a known token format, as it is or base64-decoded, or its name is a credential's
+   * and its value is neither a reference, a path nor a setting such as {@code true} or
+   * {@code basic}.
+   */
+  static String envCredential(String name, String value) {
+    if (value == null || value.isBlank()) {
+      return "";
+    }
+    String decoded = "";
+    if (PRINTABLE_BASE64.matcher(value).find()) {
+      try {
+        decoded = new String(Base64.getDecoder().decode(value), StandardCharsets.ISO_8859_1);
+      } catch (IllegalArgumentException e) {
+        decoded = "";
+      }
+    }
+    for (Kind k : ENV_TOKENS) {
+      if (k.mayMatch(value) && k.pattern.matcher(value).find()) {
+        return "it looks like " + k.name;
+      }
+      if (!decoded.isEmpty() && k.mayMatch(decoded) && k.pattern.matcher(decoded).find()) {
+        return "it is base64 of " + k.name;
+      }
+    }
+    String upper = name == null ? "" : name.toUpperCase(Locale.ROOT);
+    String trimmed = value.strip();
+    if (!upper.equals("PWD") && ENV_CREDENTIAL_NAME.matcher(upper).find()
+        && !ENV_REFERENCE.matcher(trimmed).find() && !ENV_SETTING.matcher(trimmed).find()) {
+      return "the variable is named like one";
+    }
+    return "";
+  }
+
+  private static boolean containsIgnoreCase(String text, String lowerCaseWord) {
+    int n = lowerCaseWord.length();
+    for (int i = 0; i + n <= text.length(); i++) {
+      if (text.regionMatches(true, i, lowerCaseWord, 0, n)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The first characters of a value and its length, never the whole secret. */
