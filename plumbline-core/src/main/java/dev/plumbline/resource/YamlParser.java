@@ -264,7 +264,6 @@ final class YamlParser {
     int keyLine;
     boolean mergeKey;
     List<Map<?, ?>> merges;
-    Map<String, Integer> firstLine;
 
     Frame(Object container, boolean isMap, String anchor, int line) {
       this.container = container;
@@ -472,10 +471,6 @@ final class YamlParser {
       }
       String key = top.key;
       if (map.containsKey(key)) {
-        int first = top.firstLine == null ? 0 : top.firstLine.getOrDefault(key, 0);
-        sink.problem(index, top.keyLine, "duplicate key '" + key + "'"
-            + (first > 0 ? " (first defined at line " + first + ")" : "")
-            + "; Kubernetes rejects this, the last value is scanned", false);
         // last value wins, at the position of the last occurrence
         int position = 0;
         for (String k : map.keySet()) {
@@ -484,16 +479,16 @@ final class YamlParser {
           }
           position++;
         }
+        int first = top.lines[position];
+        sink.problem(index, top.keyLine, "duplicate key '" + key + "'"
+            + (first > 0 ? " (first defined at line " + first + ")" : "")
+            + "; Kubernetes rejects this, the last value is scanned", false);
         map.remove(key);
         System.arraycopy(top.lines, position + 1, top.lines, position, top.size - position - 1);
         top.size--;
       }
       map.put(key, value);
       top.addLine(top.keyLine);
-      if (top.firstLine == null) {
-        top.firstLine = new HashMap<>();
-      }
-      top.firstLine.putIfAbsent(key, top.keyLine);
     }
 
     /** A deep copy for an alias; every copied entry gets the alias's line. */
