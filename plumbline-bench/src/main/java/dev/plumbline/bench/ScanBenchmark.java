@@ -24,10 +24,36 @@ import java.util.Map;
 public final class ScanBenchmark {
   private ScanBenchmark() {}
 
+  /** Times each control alone over the first {@code n} resources, slowest first. */
+  private static void perControl(String dir, int n) {
+    Library library = Library.builtIn();
+    List<dev.plumbline.resource.Resource> all =
+        new ManifestReader().read(List.of(dir), System.in).resources();
+    List<dev.plumbline.resource.Resource> sample = all.subList(0, Math.min(n, all.size()));
+    java.util.Map<String, Long> times = new java.util.TreeMap<>();
+    for (int round = 0; round < 2; round++) {
+      for (dev.plumbline.control.Control c : library.controls()) {
+        Scanner scanner = new Scanner(ScanOptions.of(
+            Selection.resolve(library, List.of(), List.of(c.id()), null, Map.of())));
+        long t = System.nanoTime();
+        scanner.scan(sample, List.of(), List.of(), 0);
+        times.put(c.id(), System.nanoTime() - t); // the second round, warm, is kept
+      }
+    }
+    long total = times.values().stream().mapToLong(Long::longValue).sum();
+    System.out.printf("%d resources, all controls one by one: %.2f s%n", sample.size(), total / 1e9);
+    times.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(25).forEach(e -> System.out.printf("%8.1f ms  %s%n", e.getValue() / 1e6, e.getKey()));
+  }
+
   public static void main(String[] args) {
-    if (args.length != 1) {
-      System.err.println("usage: ScanBenchmark DIR");
+    if (args.length != 1 && !(args.length == 3 && args[1].equals("--per-control"))) {
+      System.err.println("usage: ScanBenchmark DIR [--per-control N]");
       System.exit(2);
+    }
+    if (args.length == 3) {
+      perControl(args[0], Integer.parseInt(args[2]));
+      return;
     }
     long t0 = System.nanoTime();
     Library library = Library.builtIn();
