@@ -128,6 +128,67 @@ class ScannerTest {
   }
 
   @Test
+  void objectsOwnedByAScannedWorkloadAreJudgedThroughIt() {
+    String owned = """
+        ---
+        apiVersion: apps/v1
+        kind: ReplicaSet
+        metadata:
+          name: edge-5d8f
+          namespace: net
+          ownerReferences:
+            - {apiVersion: apps/v1, kind: Deployment, name: edge, uid: u1, controller: true}
+        spec:
+          template:
+            spec:
+              hostNetwork: true
+              containers: [{name: proxy, image: envoy:1.30}]
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: edge-5d8f-x1
+          namespace: net
+          ownerReferences:
+            - {apiVersion: apps/v1, kind: ReplicaSet, name: edge-5d8f, uid: u2, controller: true}
+        spec:
+          hostNetwork: true
+          containers: [{name: proxy, image: envoy:1.30}]
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: orphan
+          namespace: net
+          ownerReferences:
+            - {apiVersion: apps/v1, kind: ReplicaSet, name: gone, uid: u3, controller: true}
+        spec:
+          hostNetwork: true
+          containers: [{name: app, image: app:1.0, resources: {limits: {memory: 1Gi}}}]
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: watched
+          namespace: net
+          ownerReferences:
+            - {apiVersion: apps/v1, kind: Deployment, name: edge, uid: u1, controller: false}
+        spec:
+          containers: [{name: app, image: app:1.0, resources: {limits: {memory: 1Gi}}}]
+        """;
+    ScanResult result = scan(all(), MANIFESTS + owned);
+    // the ReplicaSet and its Pod repeat the Deployment's template: not judged again
+    assertThat(result.throughController()).containsExactly(Map.entry("Pod", 1),
+        Map.entry("ReplicaSet", 1));
+    assertThat(result.findings()).extracting(f -> f.controlId() + " " + f.resource().display())
+        .filteredOn(s -> s.startsWith("host-network"))
+        .containsExactly("host-network Deployment/net/edge", "host-network Pod/net/orphan");
+    // an owner that is not the controller, or a controller not in the scan, does not count
+    assertThat(result.judged()).extracting(j -> j.resource().name())
+        .contains("orphan", "watched").doesNotContain("edge-5d8f", "edge-5d8f-x1");
+  }
+
+  @Test
   void findingIdsAreStableAcrossScansAndApiVersions() {
     String first = scan(all(), MANIFESTS).findings().get(0).id();
     String again = scan(all(), MANIFESTS.replace("apps/v1", "apps/v1beta2")).findings().get(0).id();
