@@ -67,32 +67,18 @@ final class CelSupport {
       .enableHeterogeneousNumericComparisons(true)
       .comprehensionMaxIterations(1_000_000)
       .build();
+  /** Made on first use: with the precompiled library, a scan may never need one. */
   private final Map<Target, CelCompiler> compilers = new EnumMap<>(Target.class);
   private final CelRuntime runtime;
   /** Compiled programs by target, result kind and text: controls share guards and checks. */
-  private final java.util.concurrent.ConcurrentHashMap<String, CelRuntime.Program> programs =
+  private final java.util.concurrent.ConcurrentHashMap<String, Compiled> programs =
       new java.util.concurrent.ConcurrentHashMap<>();
+  private final String fingerprint;
+  private final PrecompiledCel precompiled;
+
+  private record Compiled(CelAbstractSyntaxTree ast, CelRuntime.Program program) {}
 
   private CelSupport() {
-    for (Target target : Target.values()) {
-      CelCompilerBuilder b = CelCompilerFactory.standardCelCompilerBuilder()
-          .setOptions(options)
-          .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-          .addLibraries(CelExtensions.optional(), CelExtensions.strings(),
-              CelExtensions.comprehensions(), CelExtensions.lists(), CelExtensions.sets(options),
-              CelExtensions.encoders(options), CelExtensions.regex())
-          .addFunctionDeclarations(functions())
-          .addFunctionDeclarations(Rbac.functions())
-          .addVar("object", OBJECT)
-          .addVar("inventory", INVENTORY);
-      if (target != Target.RESOURCE) {
-        b.addVar("podSpec", OBJECT).addVar("podMetadata", OBJECT);
-      }
-      if (target == Target.CONTAINER) {
-        b.addVar("container", OBJECT).addVar("containerType", SimpleType.STRING);
-      }
-      compilers.put(target, b.build());
-    }
     runtime = CelRuntimeFactory.standardCelRuntimeBuilder()
         .setOptions(options)
         .setStandardEnvironmentEnabled(false)
@@ -104,6 +90,59 @@ final class CelSupport {
         .addFunctionBindings(bindings())
         .addFunctionBindings(Rbac.bindings())
         .build();
+    fingerprint = fingerprintOf(functions() + "\n" + Rbac.functions() + "\n" + options
+        + "\nvariables: object, inventory, podSpec, podMetadata, container, containerType"
+        + "\nextensions: optional, strings, comprehensions, lists, sets, encoders, regex");
+    precompiled = PrecompiledCel.fromClasspath(fingerprint);
+  }
+
+  private synchronized CelCompiler compiler(Target target) {
+    return compilers.computeIfAbsent(target, t -> {
+      CelCompilerBuilder b = CelCompilerFactory.standardCelCompilerBuilder()
+          .setOptions(options)
+          .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+          .addLibraries(CelExtensions.optional(), CelExtensions.strings(),
+              CelExtensions.comprehensions(), CelExtensions.lists(), CelExtensions.sets(options),
+              CelExtensions.encoders(options), CelExtensions.regex())
+          .addFunctionDeclarations(functions())
+          .addFunctionDeclarations(Rbac.functions())
+          .addVar("object", OBJECT)
+          .addVar("inventory", INVENTORY);
+      if (t != Target.RESOURCE) {
+        b.addVar("podSpec", OBJECT).addVar("podMetadata", OBJECT);
+      }
+      if (t == Target.CONTAINER) {
+        b.addVar("container", OBJECT).addVar("containerType", SimpleType.STRING);
+      }
+      return b.build();
+    });
+  }
+
+  private static String fingerprintOf(String environment) {
+    try {
+      byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(environment.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(hash);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Identifies the environment expressions are checked in (see {@link PrecompiledCel}). */
+  String fingerprint() {
+    return fingerprint;
+  }
+
+  /** Every expression compiled (or found precompiled) so far, by key. */
+  java.util.Map<String, CelAbstractSyntaxTree> compiledAsts() {
+    java.util.Map<String, CelAbstractSyntaxTree> asts = new java.util.HashMap<>();
+    programs.forEach((k, v) -> asts.put(k, v.ast()));
+    return asts;
+  }
+
+  /** How many expressions the precompiled file offers (0 when there is none). */
+  int precompiledCount() {
+    return precompiled.size();
   }
 
   static CelSupport get() {
@@ -191,21 +230,24 @@ final class CelSupport {
    */
   CelRuntime.Program compile(Target target, String expression, Result result) {
     String key = target + "\n" + result + "\n" + expression;
-    CelRuntime.Program cached = programs.get(key);
+    Compiled cached = programs.get(key);
     if (cached != null) {
-      return cached;
+      return cached.program();
     }
-    CelRuntime.Program program = compileUncached(target, expression, result);
-    programs.putIfAbsent(key, program);
-    return program;
+    Compiled compiled = compileUncached(key, target, expression, result);
+    programs.putIfAbsent(key, compiled);
+    return compiled.program();
   }
 
-  private CelRuntime.Program compileUncached(Target target, String expression, Result result) {
-    CelAbstractSyntaxTree ast;
-    try {
-      ast = compilers.get(target).compile(expression).getAst();
-    } catch (CelValidationException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
+  private Compiled compileUncached(String key, Target target, String expression,
+      Result result) {
+    CelAbstractSyntaxTree ast = precompiled.lookup(key);
+    if (ast == null) {
+      try {
+        ast = compiler(target).compile(expression).getAst();
+      } catch (CelValidationException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
     }
     CelKind kind = ast.getResultType().kind();
     if (result == Result.BOOL && kind != CelKind.BOOL && kind != CelKind.DYN) {
@@ -217,7 +259,7 @@ final class CelSupport {
           "the expression must be a list, but it is " + ast.getResultType().name());
     }
     try {
-      return runtime.createProgram(ast);
+      return new Compiled(ast, runtime.createProgram(ast));
     } catch (CelEvaluationException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }

@@ -1,0 +1,40 @@
+package dev.plumbline.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The build stores every expression of the built-in library type-checked (see PrecompiledCel):
+ * if one were missing, start-up would silently compile it again and be slower.
+ */
+class PrecompiledLibraryTest {
+  @Test
+  void everyExpressionOfTheBuiltInLibraryIsPrecompiled() {
+    PrecompiledCel file = PrecompiledCel.fromClasspath(CelSupport.get().fingerprint());
+    List<String> missing = new ArrayList<>();
+    int expressions = 0;
+    for (Control c : Library.builtIn().controls()) {
+      for (Control.Variant v : c.variants()) {
+        expressions++;
+        String key = c.target() + "\n" + (v.listsViolations() ? CelSupport.Result.LIST
+            : CelSupport.Result.BOOL) + "\n" + v.expression();
+        if (file.lookup(key) == null) {
+          missing.add(c.id() + " (since " + v.since() + ")");
+        }
+      }
+      if (c.when() != null) {
+        expressions++;
+        String key = c.target() + "\n" + CelSupport.Result.BOOL + "\n" + c.when().expression();
+        if (file.lookup(key) == null) {
+          missing.add(c.id() + " (when)");
+        }
+      }
+    }
+    assertThat(expressions).isGreaterThan(100);
+    assertThat(missing).as("expressions missing from " + PrecompiledCel.RESOURCE
+        + " (run the build: mvn process-classes -pl plumbline-library)").isEmpty();
+  }
+}
