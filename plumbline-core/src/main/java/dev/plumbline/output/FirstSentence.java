@@ -22,7 +22,26 @@ final class FirstSentence {
         return joined.substring(0, i + 1);
       }
     }
-    return joined;
+    return introducesAnExample(joined);
+  }
+
+  /**
+   * A sentence that ends in a colon introduces an example that a one-line hint leaves out
+   * ("Add a LimitRange, for example:"): it ends with a full stop instead.
+   */
+  private static String introducesAnExample(String sentence) {
+    if (!sentence.endsWith(":")) {
+      return sentence;
+    }
+    String s = sentence.substring(0, sentence.length() - 1).stripTrailing();
+    for (String lead : new String[] {", for example", " for example", ", such as", ", like",
+        " like this", " as follows", ", e.g."}) {
+      if (s.endsWith(lead)) {
+        s = s.substring(0, s.length() - lead.length());
+        break;
+      }
+    }
+    return s + ".";
   }
 
   /** Whether the punctuation at {@code i} ends a word, not a number ("1.") or "e.g.". */

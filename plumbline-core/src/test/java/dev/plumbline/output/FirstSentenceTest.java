@@ -31,4 +31,12 @@ class FirstSentenceTest {
     assertThat(FirstSentence.of("  Use a Service instead  ")).isEqualTo("Use a Service instead");
     assertThat(FirstSentence.of(null)).isEmpty();
   }
+
+  @Test
+  void aSentenceIntroducingAnExampleEndsWithAFullStop() {
+    assertThat(FirstSentence.of("Add a LimitRange with defaults that fit, for example:\n\n"
+        + "    apiVersion: v1")).isEqualTo("Add a LimitRange with defaults that fit.");
+    assertThat(FirstSentence.of("Add a default-deny policy:\n\n    kind: NetworkPolicy"))
+        .isEqualTo("Add a default-deny policy.");
+  }
 }
