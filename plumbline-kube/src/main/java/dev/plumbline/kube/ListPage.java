@@ -80,6 +80,16 @@ record ListPage(String continueToken, int items) {
     }
   }
 
+  /** Reads one object as JSON text, with the same skipping and kind as a list item. */
+  static Map<String, Object> readItem(String json, ApiKind kind) {
+    try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), json)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IllegalArgumentException("not a JSON object");
+      }
+      return readItem(p, kind);
+    }
+  }
+
   /** Reads one object of a collection, the parser on its START_OBJECT. */
   static Map<String, Object> readItem(JsonParser p, ApiKind kind) {
     boolean secret = kind.kind().equals("Secret") && kind.group().isEmpty();

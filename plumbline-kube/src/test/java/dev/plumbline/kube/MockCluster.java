@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -17,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import tools.jackson.databind.ObjectMapper;
@@ -44,8 +47,10 @@ final class MockCluster implements AutoCloseable {
   private final NamespacedKubernetesClient client;
 
   MockCluster() {
-    Dispatcher crud = new KubernetesMixedDispatcher(new HashMap<>());
-    server = new KubernetesMockServer(new Context(mapper), new MockWebServer(), new HashMap<>(),
+    // Expectations set with server().expect() are answered first, then the CRUD store.
+    Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
+    Dispatcher crud = new KubernetesMixedDispatcher(expectations);
+    server = new KubernetesMockServer(new Context(mapper), new MockWebServer(), expectations,
         new Front(crud), false) {
       @Override
       protected Config initConfig() {
@@ -79,6 +84,18 @@ final class MockCluster implements AutoCloseable {
   /** The requests received so far (method, path with query, headers). */
   List<RecordedRequest> requests() {
     return List.copyOf(requests);
+  }
+
+  /** The watch requests for a path, with their queries. */
+  List<String> watchesOf(String path) {
+    List<String> watches = new ArrayList<>();
+    for (RecordedRequest r : requests) {
+      String p = r.getPath();
+      if (pathOf(p).equals(path) && p.contains("watch=")) {
+        watches.add(p);
+      }
+    }
+    return watches;
   }
 
   /** The GET list requests (not watches) for a path, with their queries. */
