@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -41,15 +42,24 @@ class ShadedJarIT {
   record Run(int code, String out, String err) {}
 
   private static Run java(Path dir, String... args) throws IOException, InterruptedException {
+    return java(dir, Map.of(), List.of(), args);
+  }
+
+  /** Runs the jar with extra environment variables and JVM options. */
+  private static Run java(Path dir, Map<String, String> env, List<String> jvm, String... args)
+      throws IOException, InterruptedException {
     Path jar = Path.of(System.getProperty("plumbline.jar"));
     List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-        jar.toString()));
+        Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(jvm);
+    command.addAll(List.of("-jar", jar.toString()));
     command.addAll(List.of(args));
     Path out = dir.resolve("out.txt");
     Path err = dir.resolve("err.txt");
-    Process p = new ProcessBuilder(command).redirectOutput(out.toFile())
-        .redirectError(err.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile())
+        .redirectError(err.toFile());
+    builder.environment().putAll(env);
+    Process p = builder.start();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
         Files.readString(err, StandardCharsets.UTF_8));
@@ -87,6 +97,54 @@ class ShadedJarIT {
       assertThat(r.out()).contains("Pod/tools/debug  (resourceVersion ")
           .contains("privileged-containers")
           .doesNotContain("aHVudGVyMg==");
+    } finally {
+      server.destroy();
+    }
+  }
+
+  /**
+   * Inside a pod there is no kubeconfig: fabric8 takes the API server from
+   * KUBERNETES_SERVICE_HOST/PORT and the service account's token from its mounted file. The token
+   * file's place is moved with fabric8's system property, and the CA (which the test cannot
+   * mount at /var/run/secrets) is replaced by trusting the mock server's self-signed certificate.
+   */
+  @Test
+  void scansFromInsideAPodWithTheServiceAccountToken() throws Exception {
+    KubernetesMockServer server = new KubernetesMockServer(
+        new Context(Serialization.jsonMapper()), new MockWebServer(), new HashMap<>(),
+        new KubernetesMixedDispatcher(new HashMap<>()), true);
+    server.init();
+    try (KubernetesClient client = server.createClient()) {
+      client.pods().inNamespace("tools").resource(new PodBuilder().withNewMetadata()
+          .withName("debug").withNamespace("tools").endMetadata().withNewSpec()
+          .addNewContainer().withName("shell").withImage("busybox:1.36")
+          .withNewSecurityContext().withPrivileged(true).endSecurityContext().endContainer()
+          .endSpec().build()).create();
+      Path token = Files.writeString(dir.resolve("token"), "in-cluster-token");
+      Path home = Files.createDirectories(dir.resolve("home")); // no ~/.kube/config
+
+      Run r = java(dir,
+          Map.of("KUBERNETES_SERVICE_HOST", "localhost",
+              "KUBERNETES_SERVICE_PORT", Integer.toString(server.getPort()),
+              "HOME", home.toString(), "KUBECONFIG", home.resolve("none").toString()),
+          List.of("-Duser.home=" + home, "-Dkubernetes.auth.serviceAccount.token=" + token,
+              "-Dkubernetes.trust.certificates=true",
+              "-Djdk.internal.httpclient.disableHostnameVerification=true"),
+          "scan", "--cluster", "-o", "json", "--control", "privileged-containers");
+
+      assertThat(r.err()).isEmpty();
+      assertThat(r.code()).isZero();
+      assertThat(r.out()).contains("\"controlId\": \"privileged-containers\"")
+          .contains("\"inputs\": [\n      \"https://localhost:" + server.getPort());
+      boolean authenticated = false;
+      for (int i = server.getRequestCount(); i > 0; i--) {
+        var request = server.takeRequest(1, TimeUnit.SECONDS);
+        if (request != null && request.getPath().startsWith("/api/v1/pods?limit=500")) {
+          authenticated = "Bearer in-cluster-token".equals(request.getHeader("Authorization"));
+        }
+      }
+      assertThat(authenticated).as("the pods were listed with the service-account token")
+          .isTrue();
     } finally {
       server.destroy();
     }
