@@ -1,5 +1,8 @@
 package dev.plumbline.kube;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
 /**
  * Where the API server serves a kind: its group, version and resource (plural) name, and whether
  * its objects live in namespaces.
@@ -18,7 +21,8 @@ record ApiKind(String kind, String group, String version, String plural, boolean
   String path(String namespace) {
     String base = group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version;
     return namespaced && namespace != null
-        ? base + "/namespaces/" + namespace + "/" + plural
+        ? base + "/namespaces/" + URLEncoder.encode(namespace, StandardCharsets.UTF_8) + "/"
+            + plural
         : base + "/" + plural;
   }
 

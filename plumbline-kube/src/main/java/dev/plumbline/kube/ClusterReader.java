@@ -179,7 +179,7 @@ public final class ClusterReader {
               + " (Plumbline needs get, list and watch; see docs/cluster-scanning.md)";
           case 406 -> "the server cannot list it as metadata only (406 Not Acceptable), and "
               + "Secret values are never requested";
-          case 410 -> "the list expired twice (410 Gone)";
+          case 410 -> "the list expired (410 Gone), even when read again";
           default -> "the server answered " + code;
         } + status.detail();
       } catch (IOException | JacksonException | IllegalArgumentException e) {
