@@ -5,6 +5,9 @@ import dev.plumbline.control.Library;
 import dev.plumbline.control.PolicyVersion;
 import dev.plumbline.control.Severity;
 import dev.plumbline.exceptions.ExceptionSet;
+import dev.plumbline.kube.ClusterConnection;
+import dev.plumbline.kube.ClusterException;
+import dev.plumbline.kube.ClusterReader;
 import dev.plumbline.output.OutputContext;
 import dev.plumbline.output.OutputFormat;
 import dev.plumbline.resource.InputException;
@@ -13,6 +16,7 @@ import dev.plumbline.scan.ScanOptions;
 import dev.plumbline.scan.ScanResult;
 import dev.plumbline.scan.Scanner;
 import dev.plumbline.scan.Selection;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -33,13 +37,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code plumbline scan PATH...}: scans manifests. */
+/** {@code plumbline scan PATH...} scans manifests; {@code plumbline scan --cluster} a cluster. */
 @Command(name = "scan", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Scan Kubernetes manifests: files, directories (recursively: .yaml, .yml, "
         + ".json) and - for standard input (for example the output of helm template or "
-        + "kustomize build).", "",
+        + "kustomize build). With --cluster, scan a live cluster instead (read-only; Secret "
+        + "values are never read).", "",
         "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or "
-            + "input error (any file that could not be read or parsed)."})
+            + "input error (any file that could not be read or parsed, any kind of object the "
+            + "cluster would not list, an unreachable cluster)."})
 final class ScanCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -47,6 +53,20 @@ final class ScanCommand implements Callable<Integer> {
   @Parameters(paramLabel = "PATH", arity = "0..*",
       description = "Files or directories to scan; - reads standard input.")
   List<String> paths = new ArrayList<>();
+
+  @Option(names = "--cluster",
+      description = "Scan the live cluster of the kubeconfig's current context (or, inside a "
+          + "pod, of its service account) instead of manifests.")
+  boolean cluster;
+
+  @Option(names = "--kubeconfig", paramLabel = "FILE",
+      description = "With --cluster: the kubeconfig to use (default: $KUBECONFIG or "
+          + "~/.kube/config).")
+  Path kubeconfig;
+
+  @Option(names = "--context", paramLabel = "NAME",
+      description = "With --cluster: the kubeconfig context to use (default: its current one).")
+  String context;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
       description = "table, json, sarif, junit or policyreport (default: ${DEFAULT-VALUE}).")
@@ -71,7 +91,8 @@ final class ScanCommand implements Callable<Integer> {
 
   @Option(names = {"-n", "--namespace"}, paramLabel = "NS", split = ",",
       description = "Judge only resources in these namespaces (repeatable). A namespaced "
-          + "manifest without a namespace counts as 'default'.")
+          + "manifest without a namespace counts as 'default'. With --cluster, namespaced kinds "
+          + "are read from these namespaces only.")
   List<String> namespaces = new ArrayList<>();
 
   @Option(names = "--fail-on", paramLabel = "SEVERITY",
@@ -100,9 +121,17 @@ final class ScanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (paths.isEmpty()) {
+    if (cluster && !paths.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "--cluster scans a cluster, PATH "
+          + "arguments scan manifests: give one or the other, not both");
+    }
+    if (!cluster && (kubeconfig != null || context != null)) {
       throw new ParameterException(spec.commandLine(),
-          "nothing to scan: give files, directories, or - for standard input");
+          (kubeconfig != null ? "--kubeconfig" : "--context") + " needs --cluster");
+    }
+    if (!cluster && paths.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "nothing to scan: give files, "
+          + "directories, or - for standard input, or --cluster for a live cluster");
     }
     OutputFormat format;
     try {
@@ -153,18 +182,35 @@ final class ScanCommand implements Callable<Integer> {
         .withNamespaces(new LinkedHashSet<>(namespaces))
         .withExceptions(exceptionSet)
         .withClock(Clock.systemUTC());
-    ManifestReader.Result input = new ManifestReader().read(paths, System.in);
-    ScanResult result = new Scanner(options).scan(input);
+    ScanResult result;
+    List<String> inputs = paths;
+    if (cluster) {
+      try (KubernetesClient client = ClusterConnection.open(kubeconfig, context)) {
+        ClusterReader.Result read = new ClusterReader(client)
+            .read(ClusterReader.kindsFor(selection.controls()), options.namespaces());
+        inputs = List.of(ClusterConnection.describe(client));
+        result = new Scanner(options).scan(read.resources(), read.errors(), read.notes(), 0);
+      } catch (ClusterException e) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("error: " + e.getMessage());
+        err.flush();
+        return Main.ERROR;
+      }
+    } else {
+      ManifestReader.Result input = new ManifestReader().read(paths, System.in);
+      result = new Scanner(options).scan(input);
+    }
 
     boolean toTerminal = outputFile == null && System.console() != null;
     String noColorEnv = System.getenv("NO_COLOR");
     boolean colour = toTerminal && !noColor && (noColorEnv == null || noColorEnv.isEmpty());
     List<String> commandLine = new ArrayList<>(List.of("plumbline"));
     commandLine.addAll(spec.commandLine().getParseResult().originalArgs());
-    OutputContext context = new OutputContext(Main.version(), colour, commandLine, paths);
+    OutputContext outputContext = new OutputContext(Main.version(), colour, commandLine,
+        inputs);
     if (outputFile == null) {
       PrintWriter out = spec.commandLine().getOut();
-      format.write(result, context, out);
+      format.write(result, outputContext, out);
       out.flush();
     } else {
       Path parent = outputFile.toAbsolutePath().getParent();
@@ -173,7 +219,7 @@ final class ScanCommand implements Callable<Integer> {
       }
       try (Writer w = new BufferedWriter(new OutputStreamWriter(
           Files.newOutputStream(outputFile), StandardCharsets.UTF_8))) {
-        format.write(result, context, w);
+        format.write(result, outputContext, w);
       }
     }
     if (!result.errors().isEmpty()) {

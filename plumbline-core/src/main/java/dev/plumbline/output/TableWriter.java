@@ -129,9 +129,11 @@ final class TableWriter implements FormatWriter {
       }
       items(sb, expired);
     }
-    line(sb, "Resources", result.judged().size() + " judged in " + result.files()
-        + (result.files() == 1 ? " file" : " files") + " (Pod Security Standards "
-        + result.pssVersion() + ")");
+    boolean live = result.files() == 0 && !result.judged().isEmpty()
+        && result.judged().stream().noneMatch(j -> j.origin().isFile());
+    line(sb, "Resources", result.judged().size() + " judged in "
+        + (live ? "the cluster" : result.files() + (result.files() == 1 ? " file" : " files"))
+        + " (Pod Security Standards " + result.pssVersion() + ")");
     if (!result.notScanned().isEmpty()) {
       List<String> kinds = new ArrayList<>();
       new TreeMap<>(result.notScanned()).forEach(

@@ -62,6 +62,7 @@ class TableOutputTest {
   @Test
   void liveObjectShowsItsResourceVersion() {
     assertThat(Scans.render(OutputFormat.TABLE, Scans.live(LiveObjects.all())))
-        .contains("Deployment/payments/api  (resourceVersion 4711)\n");
+        .contains("Deployment/payments/api  (resourceVersion 4711)\n")
+        .containsPattern("Resources +\\d+ judged in the cluster \\(");
   }
 }

@@ -1,0 +1,2 @@
+/** Reading live Kubernetes clusters for the engine. */
+package dev.plumbline.kube;
