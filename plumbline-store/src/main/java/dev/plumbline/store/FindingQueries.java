@@ -1,0 +1,266 @@
+package dev.plumbline.store;
+
+import dev.plumbline.control.Severity;
+import dev.plumbline.resource.ResourceRef;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** The reads of the API and dashboard: finding lists, counts, one resource's history. */
+final class FindingQueries {
+  private final Db db;
+
+  FindingQueries(Db db) {
+    this.db = db;
+  }
+
+  /** A WHERE clause and its parameters. */
+  private record Where(String sql, List<Object> params) {
+    void bind(PreparedStatement ps, int from) throws SQLException {
+      for (int i = 0; i < params.size(); i++) {
+        Object p = params.get(i);
+        if (p instanceof Integer n) {
+          ps.setInt(from + i, n);
+        } else {
+          ps.setString(from + i, (String) p);
+        }
+      }
+    }
+  }
+
+  static Where where(FindingQuery q) {
+    StringBuilder sql = new StringBuilder(" WHERE 1 = 1");
+    List<Object> params = new ArrayList<>();
+    if (q.cluster() != null) {
+      sql.append(" AND f.cluster = ?");
+      params.add(q.cluster());
+    }
+    if (!q.statuses().isEmpty()) {
+      in(sql, params, "f.status", q.statuses().stream().map(Enum::name).sorted().toList());
+    }
+    if (!q.severities().isEmpty()) {
+      in(sql, params, "f.severity_rank",
+          q.severities().stream().map(Enum::ordinal).sorted().map(Object.class::cast).toList());
+    }
+    if (!q.namespaces().isEmpty()) {
+      in(sql, params, "f.namespace", q.namespaces().stream().sorted().toList());
+    }
+    if (!q.controls().isEmpty()) {
+      in(sql, params, "f.control_id", q.controls().stream().sorted().toList());
+    }
+    if (!q.frameworks().isEmpty()) {
+      sql.append(" AND (f.control_id, f.control_version) IN (SELECT cf.control_id, "
+          + "cf.control_version FROM control_frameworks cf WHERE cf.framework IN (")
+          .append(Rows.placeholders(q.frameworks().size())).append("))");
+      params.addAll(q.frameworks().stream().sorted().toList());
+    }
+    if (q.text() != null) {
+      for (String word : q.text().toLowerCase(Locale.ROOT).split("\\s+")) {
+        sql.append(" AND f.search_text LIKE ? ESCAPE '!'");
+        params.add("%" + word.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+      }
+    }
+    return new Where(sql.toString(), params);
+  }
+
+  private static void in(StringBuilder sql, List<Object> params, String column,
+      List<?> values) {
+    if (values.size() == 1) {
+      sql.append(" AND ").append(column).append(" = ?");
+    } else {
+      sql.append(" AND ").append(column).append(" IN (")
+          .append(Rows.placeholders(values.size())).append(')');
+    }
+    params.addAll(values);
+  }
+
+  static String orderBy(FindingQuery q) {
+    List<String> columns = new ArrayList<>(switch (q.sort()) {
+      case SEVERITY -> List.of("f.severity_rank");
+      case FIRST_SEEN -> List.of("f.first_seen");
+      case LAST_SEEN -> List.of("f.last_seen");
+      case CONTROL -> List.of("f.control_id");
+      case RESOURCE -> List.of("f.namespace", "f.kind", "f.name");
+    });
+    columns.add("f.finding_id");
+    if (q.cluster() == null) {
+      columns.add("f.cluster");
+    }
+    String direction = q.descending() ? " DESC" : "";
+    return " ORDER BY " + String.join(direction + ", ", columns) + direction;
+  }
+
+  Page<StoredFinding> find(FindingQuery q) {
+    Where where = where(q);
+    return db.read("querying findings", c -> {
+      long total;
+      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM findings f"
+          + where.sql())) {
+        where.bind(ps, 1);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          total = rs.getLong(1);
+        }
+      }
+      List<StoredFinding> items = List.of();
+      if (q.offset() < total) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + Rows.FINDING_COLUMNS
+            + Rows.FINDING_FROM + where.sql() + orderBy(q) + " LIMIT ? OFFSET ?")) {
+          where.bind(ps, 1);
+          ps.setInt(where.params().size() + 1, q.limit());
+          ps.setInt(where.params().size() + 2, q.offset());
+          items = new Rows.FindingReader().readAll(ps);
+        }
+      }
+      return new Page<>(items, total, q.offset(), q.limit());
+    });
+  }
+
+  /**
+   * Counts of the findings a query matches (its order and page are ignored), largest first; for
+   * severity and status every value is present, in their own order.
+   */
+  Map<String, Long> count(FindingQuery q, FindingQuery.GroupBy by) {
+    Where where = where(q);
+    String column = switch (by) {
+      case SEVERITY -> "f.severity";
+      case STATUS -> "f.status";
+      case NAMESPACE -> "f.namespace";
+      case CONTROL -> "f.control_id";
+      case KIND -> "f.kind";
+      case CLUSTER -> "f.cluster";
+    };
+    return db.read("counting findings", c -> {
+      Map<String, Long> counts = new LinkedHashMap<>();
+      if (by == FindingQuery.GroupBy.SEVERITY) {
+        for (Severity s : Severity.values()) {
+          counts.put(s.label(), 0L);
+        }
+      } else if (by == FindingQuery.GroupBy.STATUS) {
+        for (FindingStatus s : FindingStatus.values()) {
+          counts.put(s.name().toLowerCase(Locale.ROOT), 0L);
+        }
+      }
+      List<Map.Entry<String, Long>> rows = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + column + ", COUNT(*) FROM "
+          + "findings f" + where.sql() + " GROUP BY " + column)) {
+        where.bind(ps, 1);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String key = rs.getString(1);
+            if (by == FindingQuery.GroupBy.SEVERITY || by == FindingQuery.GroupBy.STATUS) {
+              key = key.toLowerCase(Locale.ROOT);
+            }
+            rows.add(Map.entry(key, rs.getLong(2)));
+          }
+        }
+      }
+      if (counts.isEmpty()) {
+        rows.sort(Map.Entry.<String, Long>comparingByValue().reversed()
+            .thenComparing(Map.Entry.comparingByKey()));
+      }
+      rows.forEach(e -> counts.put(e.getKey(), e.getValue()));
+      return counts;
+    });
+  }
+
+  Optional<StoredFinding> finding(String cluster, String id) {
+    return db.read("reading finding " + id, c -> {
+      List<StoredFinding> found = Rows.findings(c, cluster, List.of(id));
+      return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    });
+  }
+
+  List<FindingEvent> history(String cluster, String findingId) {
+    return db.read("reading the history of finding " + findingId, c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT * FROM finding_events WHERE "
+          + "cluster = ? AND finding_id = ? ORDER BY revision")) {
+        ps.setString(1, cluster);
+        ps.setString(2, findingId);
+        return events(ps);
+      }
+    });
+  }
+
+  /** The lifecycle events of a cluster in a time range, newest first. */
+  List<FindingEvent> events(String cluster, Instant from, Instant to, int limit) {
+    return db.read("reading finding events of cluster '" + cluster + "'", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT * FROM finding_events WHERE "
+          + "cluster = ? AND occurred_at >= ? AND occurred_at < ? ORDER BY occurred_at DESC, "
+          + "finding_id, revision DESC LIMIT ?")) {
+        ps.setString(1, cluster);
+        Db.setInstant(ps, 2, from);
+        Db.setInstant(ps, 3, to);
+        ps.setInt(4, limit);
+        return events(ps);
+      }
+    });
+  }
+
+  ResourceHistory resource(String cluster, ResourceRef ref) {
+    Reconciler.Key k = Reconciler.Key.of(ref);
+    String match = " WHERE f.cluster = ? AND f.namespace = ? AND f.kind = ? AND f.name = ? "
+        + "AND f.api_group = ?";
+    return db.read("reading the findings of " + ref, c -> {
+      List<StoredFinding> findings;
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + Rows.FINDING_COLUMNS
+          + Rows.FINDING_FROM + match)) {
+        bindKey(ps, cluster, k);
+        findings = new ArrayList<>(new Rows.FindingReader().readAll(ps));
+      }
+      findings.sort(Comparator.comparing(StoredFinding::status)
+          .thenComparing(StoredFinding::severity).thenComparing(StoredFinding::id));
+      List<FindingEvent> events;
+      try (PreparedStatement ps = c.prepareStatement("SELECT e.* FROM finding_events e JOIN "
+          + "findings f ON f.cluster = e.cluster AND f.finding_id = e.finding_id" + match
+          + " ORDER BY e.occurred_at, e.finding_id, e.revision")) {
+        bindKey(ps, cluster, k);
+        events = events(ps);
+      }
+      return new ResourceHistory(cluster, ref, findings, events);
+    });
+  }
+
+  private static void bindKey(PreparedStatement ps, String cluster, Reconciler.Key k)
+      throws SQLException {
+    ps.setString(1, cluster);
+    ps.setString(2, k.namespace());
+    ps.setString(3, k.kind());
+    ps.setString(4, k.name());
+    ps.setString(5, k.group());
+  }
+
+  private static List<FindingEvent> events(PreparedStatement ps) throws SQLException {
+    List<FindingEvent> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(Rows.event(rs));
+      }
+    }
+    return out;
+  }
+
+  /** The clusters the store knows. */
+  List<String> clusters() {
+    return db.read("listing clusters", c -> {
+      List<String> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT cluster FROM clusters ORDER BY cluster");
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+      return out;
+    });
+  }
+}
