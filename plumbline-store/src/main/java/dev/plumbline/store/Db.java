@@ -151,7 +151,38 @@ final class Db implements AutoCloseable {
     return transaction(what, true, work);
   }
 
+  /**
+   * Runs work in a transaction. When a pooled connection turns out to be broken (the server
+   * restarted since it was opened) before the commit, the work runs again on a new connection:
+   * nothing of the first try was committed.
+   */
   private <T> T transaction(String what, boolean readOnly, Work<T> work) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return attempt(what, readOnly, work);
+      } catch (BrokenConnection e) {
+        if (attempt == RETRIES + 1) {
+          throw failure(what, e.cause, false, readOnly);
+        }
+      }
+    }
+  }
+
+  /** How many times work is retried on a new connection after a broken one. */
+  private static final int RETRIES = 2;
+
+  /** A connection that broke before the commit: the work may run again. */
+  private static final class BrokenConnection extends Exception {
+    private static final long serialVersionUID = 1L;
+    final transient SQLException cause;
+
+    BrokenConnection(SQLException cause) {
+      super(cause.getMessage(), null, false, false);
+      this.cause = cause;
+    }
+  }
+
+  private <T> T attempt(String what, boolean readOnly, Work<T> work) throws BrokenConnection {
     Connection c;
     try {
       c = pool.getConnection();
@@ -172,6 +203,9 @@ final class Db implements AutoCloseable {
         return result;
       } catch (SQLException e) {
         rollback(c);
+        if (!committing && unavailable(e)) {
+          throw new BrokenConnection(e);
+        }
         throw failure(what, e, committing, readOnly);
       } catch (RuntimeException | Error e) {
         rollback(c);
@@ -235,6 +269,9 @@ final class Db implements AutoCloseable {
   }
 
   private static String describe(Throwable e) {
+    if (e instanceof SQLTransientConnectionException && e.getCause() != null) {
+      e = e.getCause(); // the pool timed out: say why it could not connect
+    }
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     int newline = message.indexOf('\n');
     return (newline < 0 ? message : message.substring(0, newline)).strip();
