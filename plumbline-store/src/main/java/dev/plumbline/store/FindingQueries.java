@@ -18,9 +18,11 @@ import java.util.Optional;
 /** The reads of the API and dashboard: finding lists, counts, one resource's history. */
 final class FindingQueries {
   private final Db db;
+  private final Rows.Controls controls;
 
-  FindingQueries(Db db) {
+  FindingQueries(Db db, Rows.Controls controls) {
     this.db = db;
+    this.controls = controls;
   }
 
   /** A WHERE clause and its parameters. */
@@ -38,34 +40,45 @@ final class FindingQueries {
   }
 
   static Where where(FindingQuery q) {
+    return where(q, "f", true);
+  }
+
+  /**
+   * The WHERE clause of a query's filters over a table with the filter columns (findings,
+   * finding_search, finding_counts) under an alias; free text only when {@code text} (and then
+   * only finding_search has the column).
+   */
+  static Where where(FindingQuery q, String alias, boolean text) {
+    String a = alias + ".";
     StringBuilder sql = new StringBuilder(" WHERE 1 = 1");
     List<Object> params = new ArrayList<>();
     if (q.cluster() != null) {
-      sql.append(" AND f.cluster = ?");
+      sql.append(" AND ").append(a).append("cluster = ?");
       params.add(q.cluster());
     }
     if (!q.statuses().isEmpty()) {
-      in(sql, params, "f.status", q.statuses().stream().map(Enum::name).sorted().toList());
+      in(sql, params, a + "status", q.statuses().stream().map(Enum::name).sorted().toList());
     }
     if (!q.severities().isEmpty()) {
-      in(sql, params, "f.severity_rank",
+      in(sql, params, a + "severity_rank",
           q.severities().stream().map(Enum::ordinal).sorted().map(Object.class::cast).toList());
     }
     if (!q.namespaces().isEmpty()) {
-      in(sql, params, "f.namespace", q.namespaces().stream().sorted().toList());
+      in(sql, params, a + "namespace", q.namespaces().stream().sorted().toList());
     }
     if (!q.controls().isEmpty()) {
-      in(sql, params, "f.control_id", q.controls().stream().sorted().toList());
+      in(sql, params, a + "control_id", q.controls().stream().sorted().toList());
     }
     if (!q.frameworks().isEmpty()) {
-      sql.append(" AND (f.control_id, f.control_version) IN (SELECT cf.control_id, "
-          + "cf.control_version FROM control_frameworks cf WHERE cf.framework IN (")
-          .append(Rows.placeholders(q.frameworks().size())).append("))");
+      sql.append(" AND (").append(a).append("control_id, ").append(a).append("control_version)")
+          .append(" IN (SELECT cf.control_id, cf.control_version FROM control_frameworks cf ")
+          .append("WHERE cf.framework IN (").append(Rows.placeholders(q.frameworks().size()))
+          .append("))");
       params.addAll(q.frameworks().stream().sorted().toList());
     }
-    if (q.text() != null) {
+    if (text && q.text() != null) {
       for (String word : q.text().toLowerCase(Locale.ROOT).split("\\s+")) {
-        sql.append(" AND f.search_text LIKE ? ESCAPE '!'");
+        sql.append(" AND ").append(a).append("search_text LIKE ? ESCAPE '!'");
         params.add("%" + word.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
       }
     }
@@ -83,14 +96,45 @@ final class FindingQueries {
     params.addAll(values);
   }
 
+  /**
+   * The ORDER BY of a query: its sort, then the finding id (and cluster), so pages are stable.
+   * Columns that the query fixes (one cluster, one status) come first: that changes no order, and
+   * lets H2 read the matching index in order (it only does when ORDER BY starts with the index's
+   * columns) and stop after the page.
+   */
   static String orderBy(FindingQuery q) {
-    List<String> columns = new ArrayList<>(switch (q.sort()) {
-      case SEVERITY -> List.of("f.severity_rank");
-      case FIRST_SEEN -> List.of("f.first_seen");
-      case LAST_SEEN -> List.of("f.last_seen");
-      case CONTROL -> List.of("f.control_id");
-      case RESOURCE -> List.of("f.namespace", "f.kind", "f.name");
-    });
+    List<String> columns = new ArrayList<>();
+    if (q.cluster() != null) {
+      columns.add("f.cluster");
+    }
+    boolean oneStatus = q.statuses().size() == 1;
+    switch (q.sort()) {
+      case SEVERITY -> {
+        if (oneStatus) {
+          columns.add("f.status");
+        }
+        columns.add("f.severity_rank");
+      }
+      case FIRST_SEEN -> {
+        if (oneStatus) {
+          columns.add("f.status");
+        }
+        columns.add("f.first_seen");
+      }
+      case LAST_SEEN -> {
+        if (oneStatus) {
+          columns.add("f.status");
+        }
+        columns.add("f.last_seen");
+      }
+      case CONTROL -> {
+        if (oneStatus) {
+          columns.add("f.status");
+        }
+        columns.add("f.control_id");
+      }
+      case RESOURCE -> columns.addAll(List.of("f.namespace", "f.kind", "f.name", "f.api_group"));
+    }
     columns.add("f.finding_id");
     if (q.cluster() == null) {
       columns.add("f.cluster");
@@ -101,10 +145,15 @@ final class FindingQueries {
 
   Page<StoredFinding> find(FindingQuery q) {
     Where where = where(q);
+    // Free text: the matching ids come from finding_search, the page from findings.
+    Where filters = q.text() == null ? where : where(q, "f", false);
+    Where search = q.text() == null ? null : where(q, "s", true);
     return db.read("querying findings", c -> {
       long total;
-      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM findings f"
-          + where.sql())) {
+      String count = q.text() == null
+          ? "SELECT COALESCE(SUM(f.n), 0) FROM finding_counts f"
+          : "SELECT COUNT(*) FROM finding_search f";
+      try (PreparedStatement ps = c.prepareStatement(count + where.sql())) {
         where.bind(ps, 1);
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
@@ -113,12 +162,20 @@ final class FindingQueries {
       }
       List<StoredFinding> items = List.of();
       if (q.offset() < total) {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + Rows.FINDING_COLUMNS
-            + Rows.FINDING_FROM + where.sql() + orderBy(q) + " LIMIT ? OFFSET ?")) {
-          where.bind(ps, 1);
-          ps.setInt(where.params().size() + 1, q.limit());
-          ps.setInt(where.params().size() + 2, q.offset());
-          items = new Rows.FindingReader().readAll(ps);
+        String sql = "SELECT " + Rows.FINDING_COLUMNS + " FROM findings f" + filters.sql()
+            + (search == null ? "" : " AND f.finding_id IN (SELECT s.finding_id FROM "
+                + "finding_search s" + search.sql() + ")")
+            + orderBy(q) + " LIMIT ? OFFSET ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+          filters.bind(ps, 1);
+          int next = filters.params().size() + 1;
+          if (search != null) {
+            search.bind(ps, next);
+            next += search.params().size();
+          }
+          ps.setInt(next, q.limit());
+          ps.setInt(next + 1, q.offset());
+          items = Rows.findings(c, controls, ps);
         }
       }
       return new Page<>(items, total, q.offset(), q.limit());
@@ -130,15 +187,23 @@ final class FindingQueries {
    * severity and status every value is present, in their own order.
    */
   Map<String, Long> count(FindingQuery q, FindingQuery.GroupBy by) {
+    return count(q, by, q.text() != null || by == FindingQuery.GroupBy.KIND);
+  }
+
+  /** Counts from finding_counts, or (when it cannot answer, and in tests) from findings. */
+  Map<String, Long> count(FindingQuery q, FindingQuery.GroupBy by, boolean fromFindings) {
+    boolean text = q.text() != null;
     Where where = where(q);
     String column = switch (by) {
-      case SEVERITY -> "f.severity";
+      case SEVERITY -> "f.severity_rank";
       case STATUS -> "f.status";
       case NAMESPACE -> "f.namespace";
       case CONTROL -> "f.control_id";
       case KIND -> "f.kind";
       case CLUSTER -> "f.cluster";
     };
+    String from = text ? "COUNT(*) FROM finding_search f"
+        : fromFindings ? "COUNT(*) FROM findings f" : "SUM(f.n) FROM finding_counts f";
     return db.read("counting findings", c -> {
       Map<String, Long> counts = new LinkedHashMap<>();
       if (by == FindingQuery.GroupBy.SEVERITY) {
@@ -151,15 +216,15 @@ final class FindingQueries {
         }
       }
       List<Map.Entry<String, Long>> rows = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + column + ", COUNT(*) FROM "
-          + "findings f" + where.sql() + " GROUP BY " + column)) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + column + ", " + from
+          + where.sql() + " GROUP BY " + column)) {
         where.bind(ps, 1);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            String key = rs.getString(1);
-            if (by == FindingQuery.GroupBy.SEVERITY || by == FindingQuery.GroupBy.STATUS) {
-              key = key.toLowerCase(Locale.ROOT);
-            }
+            String key = by == FindingQuery.GroupBy.SEVERITY
+                ? Severity.values()[rs.getInt(1)].label()
+                : by == FindingQuery.GroupBy.STATUS
+                    ? rs.getString(1).toLowerCase(Locale.ROOT) : rs.getString(1);
             rows.add(Map.entry(key, rs.getLong(2)));
           }
         }
@@ -175,7 +240,7 @@ final class FindingQueries {
 
   Optional<StoredFinding> finding(String cluster, String id) {
     return db.read("reading finding " + id, c -> {
-      List<StoredFinding> found = Rows.findings(c, cluster, List.of(id));
+      List<StoredFinding> found = Rows.findings(c, controls, cluster, List.of(id));
       return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     });
   }
@@ -213,9 +278,9 @@ final class FindingQueries {
     return db.read("reading the findings of " + ref, c -> {
       List<StoredFinding> findings;
       try (PreparedStatement ps = c.prepareStatement("SELECT " + Rows.FINDING_COLUMNS
-          + Rows.FINDING_FROM + match)) {
+          + " FROM findings f" + match)) {
         bindKey(ps, cluster, k);
-        findings = new ArrayList<>(new Rows.FindingReader().readAll(ps));
+        findings = new ArrayList<>(Rows.findings(c, controls, ps));
       }
       findings.sort(Comparator.comparing(StoredFinding::status)
           .thenComparing(StoredFinding::severity).thenComparing(StoredFinding::id));

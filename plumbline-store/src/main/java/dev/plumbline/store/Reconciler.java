@@ -40,12 +40,14 @@ final class Reconciler {
 
   private final Db db;
   private final Outbox outbox;
+  private final Rows.Controls controls;
   /** Control versions known to be stored (committed). */
   private final Set<String> storedControls = ConcurrentHashMap.newKeySet();
 
-  Reconciler(Db db, Outbox outbox) {
+  Reconciler(Db db, Outbox outbox, Rows.Controls controls) {
     this.db = db;
     this.outbox = outbox;
+    this.controls = controls;
   }
 
   /** A resource's identity in the store: what finding ids are made of. */
@@ -62,7 +64,21 @@ final class Reconciler {
 
   /** What the store holds for a finding of the scope. */
   private record Stored(String id, FindingStatus status, String exceptionId, String hash,
-      int reopenCount, int revision) {}
+      int reopenCount, int revision, Count count) {}
+
+  /** A row of finding_counts: one status, severity, namespace and control version. */
+  record Count(FindingStatus status, int severityRank, String namespace, String controlId,
+      int controlVersion) {
+    static Count of(Incoming in) {
+      Finding f = in.finding();
+      return new Count(in.status(), f.severity().ordinal(), in.key().namespace(), f.controlId(),
+          f.control().version());
+    }
+
+    Count with(FindingStatus s) {
+      return new Count(s, severityRank, namespace, controlId, controlVersion);
+    }
+  }
 
   private record Event(String id, int revision, Transition transition, FindingStatus status,
       String exceptionId) {}
@@ -241,10 +257,12 @@ final class Reconciler {
     int unchanged = 0;
     Map<String, Integer> revisions = new HashMap<>();
     Map<String, Integer> reopens = new HashMap<>();
+    Map<Count, Long> counts = new HashMap<>();
     for (Incoming in : incoming.values()) {
       String id = in.finding().id();
       Stored s = stored.get(id);
       if (s == null) {
+        counts.merge(Count.of(in), 1L, Long::sum);
         inserts.add(in);
         events.add(new Event(id, 1, Transition.NEW, in.status(), in.exceptionId()));
         changed.get(Transition.NEW).add(id);
@@ -264,6 +282,8 @@ final class Reconciler {
         changed.get(t).add(id);
       }
       if (t != null || !s.hash().equals(in.hash())) {
+        counts.merge(s.count(), -1L, Long::sum);
+        counts.merge(Count.of(in), 1L, Long::sum);
         updates.add(in);
         revisions.put(id, revision);
         reopens.put(id, reopenCount);
@@ -273,6 +293,8 @@ final class Reconciler {
     }
     for (Stored s : stored.values()) {
       if (s.status() != FindingStatus.RESOLVED && !incoming.containsKey(s.id())) {
+        counts.merge(s.count(), -1L, Long::sum);
+        counts.merge(s.count().with(FindingStatus.RESOLVED), 1L, Long::sum);
         resolves.add(s);
         events.add(new Event(s.id(), s.revision() + 1, Transition.RESOLVED,
             FindingStatus.RESOLVED, null));
@@ -280,17 +302,19 @@ final class Reconciler {
       }
     }
     insert(c, cluster, inserts, at);
+    search(c, cluster, inserts, updates, resolves);
     update(c, cluster, updates, revisions, reopens, at);
     resolve(c, cluster, resolves, at);
     touch(c, cluster, scope, at);
     recordEvents(c, cluster, events, at);
     storeResources(c, cluster, scope, incoming.values(), at);
+    storeCounts(c, cluster, counts);
 
     Map<Transition, List<StoredFinding>> found = new LinkedHashMap<>();
     for (Map.Entry<Transition, List<String>> e : changed.entrySet()) {
       List<String> ids = new ArrayList<>(e.getValue());
       ids.sort(null);
-      found.put(e.getKey(), Rows.findings(c, cluster, ids));
+      found.put(e.getKey(), Rows.findings(c, controls, cluster, ids));
     }
     return new ReconcileResult(cluster, at, found.get(Transition.NEW),
         found.get(Transition.REOPENED), found.get(Transition.RESOLVED),
@@ -301,7 +325,8 @@ final class Reconciler {
       throws SQLException {
     Map<String, Stored> stored = new HashMap<>();
     String columns = "SELECT finding_id, status, exception_id, evidence_hash, reopen_count, "
-        + "revision FROM findings WHERE cluster = ?";
+        + "revision, severity_rank, namespace, control_id, control_version FROM findings "
+        + "WHERE cluster = ?";
     if (scope.isCluster()) {
       try (PreparedStatement ps = c.prepareStatement(columns)) {
         ps.setString(1, cluster);
@@ -328,8 +353,10 @@ final class Reconciler {
       throws SQLException {
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        Stored s = new Stored(rs.getString(1), FindingStatus.valueOf(rs.getString(2)),
-            rs.getString(3), rs.getString(4), rs.getInt(5), rs.getInt(6));
+        FindingStatus status = FindingStatus.valueOf(rs.getString(2));
+        Stored s = new Stored(rs.getString(1), status, rs.getString(3), rs.getString(4),
+            rs.getInt(5), rs.getInt(6), new Count(status, rs.getInt(7), rs.getString(8),
+            rs.getString(9), rs.getInt(10)));
         into.put(s.id(), s);
       }
     }
@@ -338,7 +365,7 @@ final class Reconciler {
   private static final String EVIDENCE_COLUMNS = "status, control_id, control_version, severity, "
       + "severity_rank, api_group, api_version, kind, namespace, name, field_path, value_json, "
       + "message, origin_file, origin_line, resource_version, also_json, exception_id, "
-      + "search_text, evidence_hash, last_seen";
+      + "evidence_hash, last_seen";
 
   /** Sets the evidence columns from index {@code i}; returns the next index. */
   private static int setEvidence(PreparedStatement ps, int i, Incoming in, Instant at)
@@ -364,7 +391,6 @@ final class Reconciler {
         : clip(f.origin().resourceVersion(), NAME_MAX));
     ps.setString(i++, in.alsoJson());
     Db.setString(ps, i++, in.exceptionId());
-    ps.setString(i++, searchText(in));
     ps.setString(i++, in.hash());
     Db.setInstant(ps, i++, at);
     return i;
@@ -387,7 +413,7 @@ final class Reconciler {
     }
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO findings (cluster, finding_id, "
         + EVIDENCE_COLUMNS + ", first_seen, resolved_at, reopen_count, revision) VALUES (?, ?, "
-        + Rows.placeholders(21) + ", ?, NULL, 0, 1)")) {
+        + Rows.placeholders(20) + ", ?, NULL, 0, 1)")) {
       int n = 0;
       for (Incoming in : inserts) {
         ps.setString(1, cluster);
@@ -401,6 +427,65 @@ final class Reconciler {
       }
       ps.executeBatch();
     }
+  }
+
+  /** Keeps finding_search in step: new rows, changed rows, resolved rows. */
+  private static void search(Connection c, String cluster, List<Incoming> inserts,
+      List<Incoming> updates, List<Stored> resolves) throws SQLException {
+    if (!inserts.isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO finding_search (status, "
+          + "severity_rank, control_version, search_text, namespace, kind, control_id, "
+          + "finding_id, cluster) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        batchSearch(ps, cluster, inserts, true);
+      }
+    }
+    if (!updates.isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE finding_search SET status = ?, "
+          + "severity_rank = ?, control_version = ?, search_text = ? WHERE finding_id = ? AND "
+          + "cluster = ?")) {
+        batchSearch(ps, cluster, updates, false);
+      }
+    }
+    if (!resolves.isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE finding_search SET status = "
+          + "'RESOLVED' WHERE finding_id = ? AND cluster = ?")) {
+        int n = 0;
+        for (Stored s : resolves) {
+          ps.setString(1, s.id());
+          ps.setString(2, cluster);
+          ps.addBatch();
+          if (++n % 1000 == 0) {
+            ps.executeBatch();
+          }
+        }
+        ps.executeBatch();
+      }
+    }
+  }
+
+  private static void batchSearch(PreparedStatement ps, String cluster, List<Incoming> rows,
+      boolean insert) throws SQLException {
+    int n = 0;
+    for (Incoming in : rows) {
+      Finding f = in.finding();
+      int i = 1;
+      ps.setString(i++, in.status().name());
+      ps.setInt(i++, f.severity().ordinal());
+      ps.setInt(i++, f.control().version());
+      ps.setString(i++, searchText(in));
+      if (insert) {
+        ps.setString(i++, in.key().namespace());
+        ps.setString(i++, in.key().kind());
+        ps.setString(i++, f.controlId());
+      }
+      ps.setString(i++, f.id());
+      ps.setString(i, cluster);
+      ps.addBatch();
+      if (++n % 1000 == 0) {
+        ps.executeBatch();
+      }
+    }
+    ps.executeBatch();
   }
 
   private static void update(Connection c, String cluster, List<Incoming> updates,
@@ -511,6 +596,61 @@ final class Reconciler {
       }
       ps.executeBatch();
     }
+  }
+
+  /** Adds the changes of finding counts to finding_counts. */
+  private static void storeCounts(Connection c, String cluster, Map<Count, Long> deltas)
+      throws SQLException {
+    List<Map.Entry<Count, Long>> changed = deltas.entrySet().stream()
+        .filter(e -> e.getValue() != 0).toList();
+    if (changed.isEmpty()) {
+      return;
+    }
+    String key = " WHERE cluster = ? AND status = ? AND severity_rank = ? AND namespace = ? AND "
+        + "control_id = ? AND control_version = ?";
+    List<Map.Entry<Count, Long>> missing = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("UPDATE finding_counts SET n = n + ?" + key)) {
+      for (Map.Entry<Count, Long> e : changed) {
+        ps.setLong(1, e.getValue());
+        setCount(ps, 2, cluster, e.getKey());
+        ps.addBatch();
+      }
+      int[] updated = ps.executeBatch();
+      for (int i = 0; i < updated.length; i++) {
+        if (updated[i] == 0) {
+          missing.add(changed.get(i));
+        }
+      }
+    }
+    if (!missing.isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO finding_counts (n, cluster, "
+          + "status, severity_rank, namespace, control_id, control_version) "
+          + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        for (Map.Entry<Count, Long> e : missing) {
+          ps.setLong(1, e.getValue());
+          setCount(ps, 2, cluster, e.getKey());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+    if (changed.stream().anyMatch(e -> e.getValue() < 0)) {
+      try (PreparedStatement ps = c.prepareStatement(
+          "DELETE FROM finding_counts WHERE cluster = ? AND n = 0")) {
+        ps.setString(1, cluster);
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  private static void setCount(PreparedStatement ps, int i, String cluster, Count k)
+      throws SQLException {
+    ps.setString(i, cluster);
+    ps.setString(i + 1, k.status().name());
+    ps.setInt(i + 2, k.severityRank());
+    ps.setString(i + 3, k.namespace());
+    ps.setString(i + 4, k.controlId());
+    ps.setInt(i + 5, k.controlVersion());
   }
 
   /** A resource's row: its latest apiVersion and resourceVersion and its finding counts. */

@@ -58,6 +58,27 @@ abstract class StoreContract {
     store.close();
   }
 
+  /** The kept counts (finding_counts) agree with counting the findings. */
+  void assertCountsAgree() {
+    List<FindingQuery> filters = new ArrayList<>(List.of(FindingQuery.all(),
+        FindingQuery.all().cluster(PROD), FindingQuery.all().statuses(FindingStatus.OPEN),
+        FindingQuery.all().cluster(PROD).statuses(FindingStatus.RESOLVED,
+            FindingStatus.SUPPRESSED),
+        FindingQuery.all().cluster(PROD).namespaces("web", "").severities(Severity.CRITICAL,
+            Severity.LOW),
+        FindingQuery.all().controls(PRIVILEGED, LATEST),
+        FindingQuery.all().frameworks("test-supply-chain")));
+    for (FindingQuery q : filters) {
+      for (FindingQuery.GroupBy by : FindingQuery.GroupBy.values()) {
+        assertThat(store.countFindings(q, by)).as(by + " of " + q)
+            .isEqualTo(store.countFromFindings(q, by));
+      }
+      long total = store.countFromFindings(q, FindingQuery.GroupBy.STATUS).values().stream()
+          .mapToLong(Long::longValue).sum();
+      assertThat(store.findings(q).total()).as("total of " + q).isEqualTo(total);
+    }
+  }
+
   // Lifecycle
 
   @Test
@@ -148,6 +169,7 @@ abstract class StoreContract {
             org.assertj.core.groups.Tuple.tuple(Transition.REOPENED, t(20)),
             org.assertj.core.groups.Tuple.tuple(Transition.RESOLVED, t(30)),
             org.assertj.core.groups.Tuple.tuple(Transition.REOPENED, t(40)));
+    assertCountsAgree();
   }
 
   @Test
@@ -181,6 +203,7 @@ abstract class StoreContract {
     assertThat(ids(r.resolved())).containsExactlyInAnyOrder(f1.id(), f2.id());
     assertThat(store.countFindings(FindingQuery.all().cluster(PROD),
         FindingQuery.GroupBy.STATUS)).containsEntry("open", 1L).containsEntry("resolved", 2L);
+    assertCountsAgree();
   }
 
   @Test
@@ -274,6 +297,7 @@ abstract class StoreContract {
     assertThat(f.resourceVersion()).isEqualTo("2");
     assertThat(f.lastSeen()).isEqualTo(t(1));
     assertThat(f.revision()).isEqualTo(1);
+    assertCountsAgree();
   }
 
   @Test
@@ -307,6 +331,7 @@ abstract class StoreContract {
             org.assertj.core.groups.Tuple.tuple(Transition.UNSUPPRESSED, FindingStatus.OPEN, null),
             org.assertj.core.groups.Tuple.tuple(Transition.SUPPRESSED, FindingStatus.SUPPRESSED,
                 "exc-2"));
+    assertCountsAgree();
   }
 
   @Test
@@ -331,6 +356,7 @@ abstract class StoreContract {
     ReconcileResult retry = store.reconcile(PROD, Scope.cluster(), List.of(b), t(1));
     assertThat(ids(retry.created())).containsExactly(b.id());
     assertThat(ids(retry.resolved())).containsExactly(a.id());
+    assertCountsAgree();
   }
 
   @Test
@@ -380,6 +406,7 @@ abstract class StoreContract {
     for (int i = 1; i < history.size(); i++) {
       assertThat(history.get(i).transition()).isNotEqualTo(history.get(i - 1).transition());
     }
+    assertCountsAgree();
   }
 
   // Queries
@@ -505,6 +532,7 @@ abstract class StoreContract {
             Map.entry("resolved", 2L));
     assertThat(store.countFindings(open, FindingQuery.GroupBy.KIND))
         .containsExactly(Map.entry("Pod", 19L), Map.entry("Node", 5L));
+    assertCountsAgree();
   }
 
   // Snapshots
