@@ -95,7 +95,7 @@ CREATE INDEX findings_by_namespace ON findings (cluster, status, namespace, kind
   api_group, finding_id);
 CREATE INDEX findings_by_resource ON findings (cluster, namespace, kind, name, api_group,
   finding_id);
-CREATE INDEX findings_all_by_severity ON findings (status, severity_rank, finding_id, cluster);
+CREATE INDEX findings_all_by_severity ON findings (severity_rank, finding_id, cluster);
 
 -- What free-text search scans: a narrow copy of each finding's filter columns and its
 -- lower-case text (control id and title, namespace/kind/name, message, path). Scanning it reads

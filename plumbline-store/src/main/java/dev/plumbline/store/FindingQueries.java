@@ -107,7 +107,9 @@ final class FindingQueries {
     if (q.cluster() != null) {
       columns.add("f.cluster");
     }
-    boolean oneStatus = q.statuses().size() == 1;
+    // Across clusters, the severity order reads (severity_rank, finding_id, cluster) whatever the
+    // status; within a cluster, the indexes start with (cluster, status).
+    boolean oneStatus = q.cluster() != null && q.statuses().size() == 1;
     switch (q.sort()) {
       case SEVERITY -> {
         if (oneStatus) {
@@ -133,7 +135,12 @@ final class FindingQueries {
         }
         columns.add("f.control_id");
       }
-      case RESOURCE -> columns.addAll(List.of("f.namespace", "f.kind", "f.name", "f.api_group"));
+      case RESOURCE -> {
+        if (oneStatus) {
+          columns.add("f.status");
+        }
+        columns.addAll(List.of("f.namespace", "f.kind", "f.name", "f.api_group"));
+      }
     }
     columns.add("f.finding_id");
     if (q.cluster() == null) {
@@ -143,17 +150,20 @@ final class FindingQueries {
     return " ORDER BY " + String.join(direction + ", ", columns) + direction;
   }
 
+  /** Up to this many free-text matches are read by id and ordered here; more, by the database. */
+  volatile int textMatchesReadById = 2_000;
+
   Page<StoredFinding> find(FindingQuery q) {
+    return q.text() == null ? findFiltered(q) : findText(q);
+  }
+
+  /** Without free text: the total from finding_counts, the page straight from an index. */
+  private Page<StoredFinding> findFiltered(FindingQuery q) {
     Where where = where(q);
-    // Free text: the matching ids come from finding_search, the page from findings.
-    Where filters = q.text() == null ? where : where(q, "f", false);
-    Where search = q.text() == null ? null : where(q, "s", true);
     return db.read("querying findings", c -> {
       long total;
-      String count = q.text() == null
-          ? "SELECT COALESCE(SUM(f.n), 0) FROM finding_counts f"
-          : "SELECT COUNT(*) FROM finding_search f";
-      try (PreparedStatement ps = c.prepareStatement(count + where.sql())) {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT COALESCE(SUM(f.n), 0) FROM finding_counts f" + where.sql())) {
         where.bind(ps, 1);
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
@@ -162,17 +172,62 @@ final class FindingQueries {
       }
       List<StoredFinding> items = List.of();
       if (q.offset() < total) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + Rows.FINDING_COLUMNS
+            + " FROM findings f" + where.sql() + orderBy(q) + " LIMIT ? OFFSET ?")) {
+          where.bind(ps, 1);
+          ps.setInt(where.params().size() + 1, q.limit());
+          ps.setInt(where.params().size() + 2, q.offset());
+          items = Rows.findings(c, controls, ps);
+        }
+      }
+      return new Page<>(items, total, q.offset(), q.limit());
+    });
+  }
+
+  /**
+   * With free text: one scan of the narrow finding_search table finds the matches (and so the
+   * total). A few matches are read by id and ordered here; many are paged by the database, which
+   * then finds them densely along the order's index.
+   */
+  private Page<StoredFinding> findText(FindingQuery q) {
+    Where search = where(q, "s", true);
+    return db.read("searching findings", c -> {
+      Map<String, List<String>> idsByCluster = new java.util.TreeMap<>();
+      long total = 0;
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT s.cluster, s.finding_id FROM finding_search s" + search.sql())) {
+        search.bind(ps, 1);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            total++;
+            if (total <= textMatchesReadById) {
+              idsByCluster.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                  .add(rs.getString(2));
+            }
+          }
+        }
+      }
+      List<StoredFinding> items = List.of();
+      if (q.offset() >= total) {
+        return new Page<>(items, total, q.offset(), q.limit());
+      }
+      if (total <= textMatchesReadById) {
+        List<StoredFinding> all = new ArrayList<>();
+        for (Map.Entry<String, List<String>> e : idsByCluster.entrySet()) {
+          all.addAll(Rows.findings(c, controls, e.getKey(), e.getValue()));
+        }
+        all.sort(order(q));
+        items = all.subList(q.offset(), Math.min(all.size(), q.offset() + q.limit()));
+      } else {
+        Where filters = where(q, "f", false);
         String sql = "SELECT " + Rows.FINDING_COLUMNS + " FROM findings f" + filters.sql()
-            + (search == null ? "" : " AND f.finding_id IN (SELECT s.finding_id FROM "
-                + "finding_search s" + search.sql() + ")")
-            + orderBy(q) + " LIMIT ? OFFSET ?";
+            + " AND f.finding_id IN (SELECT s.finding_id FROM finding_search s" + search.sql()
+            + ")" + orderBy(q) + " LIMIT ? OFFSET ?";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
           filters.bind(ps, 1);
           int next = filters.params().size() + 1;
-          if (search != null) {
-            search.bind(ps, next);
-            next += search.params().size();
-          }
+          search.bind(ps, next);
+          next += search.params().size();
           ps.setInt(next, q.limit());
           ps.setInt(next + 1, q.offset());
           items = Rows.findings(c, controls, ps);
@@ -180,6 +235,23 @@ final class FindingQueries {
       }
       return new Page<>(items, total, q.offset(), q.limit());
     });
+  }
+
+  /** The order of {@link #orderBy}, for findings ordered here. */
+  static Comparator<StoredFinding> order(FindingQuery q) {
+    Comparator<StoredFinding> sort = switch (q.sort()) {
+      case SEVERITY -> Comparator.comparing(StoredFinding::severity);
+      case FIRST_SEEN -> Comparator.comparing(StoredFinding::firstSeen);
+      case LAST_SEEN -> Comparator.comparing(StoredFinding::lastSeen);
+      case CONTROL -> Comparator.comparing(StoredFinding::controlId);
+      case RESOURCE -> Comparator.comparing((StoredFinding f) -> f.resource().namespace())
+          .thenComparing(f -> f.resource().kind())
+          .thenComparing(f -> f.resource().name())
+          .thenComparing(f -> f.resource().group());
+    };
+    Comparator<StoredFinding> all = sort.thenComparing(StoredFinding::id)
+        .thenComparing(StoredFinding::cluster);
+    return q.descending() ? all.reversed() : all;
   }
 
   /**

@@ -283,6 +283,11 @@ public final class Store implements AutoCloseable {
     return outbox.counts(sink);
   }
 
+  /** Test hook: how many free-text matches are ordered in memory rather than by the database. */
+  void textMatchesReadById(int n) {
+    queries.textMatchesReadById = n;
+  }
+
   /** Test hook: runs inside every write transaction just before it commits. */
   void beforeCommit(Runnable hook) {
     db.beforeCommit(hook);

@@ -97,10 +97,31 @@ final class PostgresServer implements AutoCloseable {
     running = true;
   }
 
-  /** Starts the server again after {@link #crash()}, on the same port with the same data. */
+  /**
+   * Starts the server again after {@link #crash()}, on the same port with the same data, and
+   * waits until it accepts connections (crash recovery may still run when pg_ctl returns).
+   */
   void restart() {
-    if (!running) {
-      startProcess();
+    if (running) {
+      return;
+    }
+    startProcess();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), USER, "")) {
+        return;
+      } catch (SQLException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("PostgreSQL did not accept connections after a "
+              + "restart: " + e.getMessage(), e);
+        }
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(interrupted);
+        }
+      }
     }
   }
 

@@ -498,6 +498,26 @@ abstract class StoreContract {
         assertThat(new HashSet<>(paged)).hasSize(32);
       }
     }
+    // Free text: few matches are ordered in memory, many by the database; the same pages.
+    for (FindingQuery.Sort sort : FindingQuery.Sort.values()) {
+      for (boolean descending : new boolean[] {false, true}) {
+        for (FindingQuery q : List.of(FindingQuery.all().text("pod"),
+            FindingQuery.all().cluster(PROD).statuses(FindingStatus.OPEN).text("spec"))) {
+          List<List<StoredFinding>> byPath = new ArrayList<>();
+          for (int threshold : new int[] {1000, 0}) {
+            store.textMatchesReadById(threshold);
+            List<StoredFinding> pages = new ArrayList<>();
+            for (int offset = 0; offset < 40; offset += 6) {
+              pages.addAll(store.findings(q.sort(sort, descending).page(offset, 6)).items());
+            }
+            byPath.add(pages);
+          }
+          store.textMatchesReadById(2000);
+          assertThat(byPath.get(0)).as(q + " " + sort + (descending ? " desc" : ""))
+              .isNotEmpty().isEqualTo(byPath.get(1));
+        }
+      }
+    }
     List<StoredFinding> bySeverity = store.findings(FindingQuery.all().page(0, 1000)).items();
     assertThat(bySeverity).extracting(StoredFinding::severity).isSortedAccordingTo(
         java.util.Comparator.naturalOrder());
