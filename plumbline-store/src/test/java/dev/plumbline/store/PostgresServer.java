@@ -109,7 +109,9 @@ final class PostgresServer implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
       try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), USER, "")) {
-        return;
+        if (c.isValid(5)) {
+          return;
+        }
       } catch (SQLException e) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("PostgreSQL did not accept connections after a "
