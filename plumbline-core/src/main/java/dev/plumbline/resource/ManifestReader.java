@@ -325,6 +325,14 @@ public final class ManifestReader {
           + (k.equals("ExceptionList") ? " (give it to --exceptions)" : "") + ", skipped"));
       return;
     }
+    if (v.startsWith("kustomize.config.k8s.io/")) {
+      // a Kustomize file is a recipe, not an object: its patches and generators only exist
+      // in what `kustomize build` renders
+      result.notes.add(new InputNote(file, document.line(), "Kustomize " + k
+          + ", not a cluster object, skipped (to scan what it renders: kustomize build DIR"
+          + " | plumbline scan -)"));
+      return;
+    }
     if (k.endsWith("List") && object.containsKey("items")) {
       Object items = object.get("items");
       if (items == null) {

@@ -75,6 +75,19 @@ class DocumentKindsTest {
   }
 
   @Test
+  void kustomizeFilesAreRecipesNotObjects() {
+    ManifestReader.Result result = new ManifestReader().readString("kustomization.yaml", """
+        apiVersion: kustomize.config.k8s.io/v1beta1
+        kind: Kustomization
+        resources: [deployment.yaml]
+        """);
+    assertThat(result.resources()).isEmpty();
+    assertThat(result.notes()).singleElement().satisfies(n -> assertThat(n.message())
+        .startsWith("Kustomize Kustomization, not a cluster object, skipped")
+        .contains("kustomize build DIR | plumbline scan -"));
+  }
+
+  @Test
   void readsUnknownKindsAsResources() {
     ManifestReader.Result result = new ManifestReader().readString("crd.yaml", """
         apiVersion: cert-manager.io/v1

@@ -53,4 +53,22 @@ class ClusterRoleDocTest {
     assertThat(granted).isEqualTo(needed);
     assertThat(needed.get("")).doesNotContain("secrets");
   }
+
+  @Test
+  void theDeploymentManifestsGrantTheDocumentedClusterRole() throws IOException {
+    String doc = Files.readString(DOC);
+    int start = doc.indexOf("```yaml\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n");
+    String yaml = doc.substring(start + "```yaml\n".length(), doc.indexOf("```", start + 7));
+    Object documented = clusterRoleRules(new ManifestReader().readString("doc", yaml));
+    Path rbac = DOC.getParent().getParent().resolve("deploy/kubernetes/rbac.yaml");
+    Object deployed = clusterRoleRules(new ManifestReader().readString(rbac.toString(),
+        Files.readString(rbac)));
+    assertThat(deployed).isEqualTo(documented);
+  }
+
+  private static Object clusterRoleRules(ManifestReader.Result read) {
+    assertThat(read.errors()).isEmpty();
+    return read.resources().stream().filter(r -> r.kind().equals("ClusterRole"))
+        .findFirst().orElseThrow().object().get("rules");
+  }
 }
