@@ -39,8 +39,30 @@ final class FindingQueries {
     }
   }
 
-  static Where where(FindingQuery q) {
-    return where(q, "f", true);
+  /** A control version: what framework filters become before a query runs. */
+  record ControlVersion(String id, int version) {}
+
+  /** The control versions that map to any of a query's frameworks (null without the filter). */
+  static List<ControlVersion> frameworkControls(Connection c, FindingQuery q)
+      throws SQLException {
+    if (q.frameworks().isEmpty()) {
+      return null;
+    }
+    List<ControlVersion> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT control_id, control_version "
+        + "FROM control_frameworks WHERE framework IN (" + Rows.placeholders(q.frameworks().size())
+        + ") ORDER BY control_id, control_version")) {
+      int i = 1;
+      for (String f : q.frameworks().stream().sorted().toList()) {
+        ps.setString(i++, f);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new ControlVersion(rs.getString(1), rs.getInt(2)));
+        }
+      }
+    }
+    return out;
   }
 
   /**
@@ -48,7 +70,7 @@ final class FindingQueries {
    * finding_search, finding_counts) under an alias; free text only when {@code text} (and then
    * only finding_search has the column).
    */
-  static Where where(FindingQuery q, String alias, boolean text) {
+  static Where where(FindingQuery q, String alias, boolean text, List<ControlVersion> mapped) {
     String a = alias + ".";
     StringBuilder sql = new StringBuilder(" WHERE 1 = 1");
     List<Object> params = new ArrayList<>();
@@ -69,12 +91,24 @@ final class FindingQueries {
     if (!q.controls().isEmpty()) {
       in(sql, params, a + "control_id", q.controls().stream().sorted().toList());
     }
-    if (!q.frameworks().isEmpty()) {
-      sql.append(" AND (").append(a).append("control_id, ").append(a).append("control_version)")
-          .append(" IN (SELECT cf.control_id, cf.control_version FROM control_frameworks cf ")
-          .append("WHERE cf.framework IN (").append(Rows.placeholders(q.frameworks().size()))
-          .append("))");
-      params.addAll(q.frameworks().stream().sorted().toList());
+    if (mapped != null) {
+      // The control versions are listed, not joined: the planners then estimate from the
+      // statistics of control_id, and keep reading the order's index.
+      if (mapped.isEmpty()) {
+        sql.append(" AND 1 = 0");
+      } else {
+        sql.append(" AND ").append(a).append("control_id IN (")
+            .append(Rows.placeholders((int) mapped.stream().map(ControlVersion::id).distinct()
+                .count())).append(") AND (");
+        mapped.stream().map(ControlVersion::id).distinct().forEach(params::add);
+        for (int i = 0; i < mapped.size(); i++) {
+          sql.append(i == 0 ? "" : " OR ").append(a).append("control_id = ? AND ").append(a)
+              .append("control_version = ?");
+          params.add(mapped.get(i).id());
+          params.add(mapped.get(i).version());
+        }
+        sql.append(')');
+      }
     }
     if (text && q.text() != null) {
       for (String word : q.text().toLowerCase(Locale.ROOT).split("\\s+")) {
@@ -159,8 +193,8 @@ final class FindingQueries {
 
   /** Without free text: the total from finding_counts, the page straight from an index. */
   private Page<StoredFinding> findFiltered(FindingQuery q) {
-    Where where = where(q);
     return db.read("querying findings", c -> {
+      Where where = where(q, "f", true, frameworkControls(c, q));
       long total;
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT COALESCE(SUM(f.n), 0) FROM finding_counts f" + where.sql())) {
@@ -190,8 +224,9 @@ final class FindingQueries {
    * then finds them densely along the order's index.
    */
   private Page<StoredFinding> findText(FindingQuery q) {
-    Where search = where(q, "s", true);
     return db.read("searching findings", c -> {
+      List<ControlVersion> mapped = frameworkControls(c, q);
+      Where search = where(q, "s", true, mapped);
       Map<String, List<String>> idsByCluster = new java.util.TreeMap<>();
       long total = 0;
       try (PreparedStatement ps = c.prepareStatement(
@@ -219,7 +254,7 @@ final class FindingQueries {
         all.sort(order(q));
         items = all.subList(q.offset(), Math.min(all.size(), q.offset() + q.limit()));
       } else {
-        Where filters = where(q, "f", false);
+        Where filters = where(q, "f", false, mapped);
         String sql = "SELECT " + Rows.FINDING_COLUMNS + " FROM findings f" + filters.sql()
             + " AND f.finding_id IN (SELECT s.finding_id FROM finding_search s" + search.sql()
             + ")" + orderBy(q) + " LIMIT ? OFFSET ?";
@@ -265,7 +300,6 @@ final class FindingQueries {
   /** Counts from finding_counts, or (when it cannot answer, and in tests) from findings. */
   Map<String, Long> count(FindingQuery q, FindingQuery.GroupBy by, boolean fromFindings) {
     boolean text = q.text() != null;
-    Where where = where(q);
     String column = switch (by) {
       case SEVERITY -> "f.severity_rank";
       case STATUS -> "f.status";
@@ -277,6 +311,7 @@ final class FindingQueries {
     String from = text ? "COUNT(*) FROM finding_search f"
         : fromFindings ? "COUNT(*) FROM findings f" : "SUM(f.n) FROM finding_counts f";
     return db.read("counting findings", c -> {
+      Where where = where(q, "f", true, frameworkControls(c, q));
       Map<String, Long> counts = new LinkedHashMap<>();
       if (by == FindingQuery.GroupBy.SEVERITY) {
         for (Severity s : Severity.values()) {

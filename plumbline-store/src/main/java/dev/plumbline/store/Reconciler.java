@@ -63,8 +63,23 @@ final class Reconciler {
       String valueJson, String alsoJson, String hash) {}
 
   /** What the store holds for a finding of the scope. */
-  private record Stored(String id, FindingStatus status, String exceptionId, String hash,
-      int reopenCount, int revision, Count count) {}
+  private record Stored(StoredFinding row, String hash, Count count) {
+    String id() {
+      return row.id();
+    }
+
+    FindingStatus status() {
+      return row.status();
+    }
+
+    int reopenCount() {
+      return row.reopenCount();
+    }
+
+    int revision() {
+      return row.revision();
+    }
+  }
 
   /** A row of finding_counts: one status, severity, namespace and control version. */
   record Count(FindingStatus status, int severityRank, String namespace, String controlId,
@@ -250,7 +265,7 @@ final class Reconciler {
     List<Incoming> updates = new ArrayList<>();
     List<Stored> resolves = new ArrayList<>();
     List<Event> events = new ArrayList<>();
-    Map<Transition, List<String>> changed = new LinkedHashMap<>();
+    Map<Transition, List<StoredFinding>> changed = new LinkedHashMap<>();
     for (Transition t : Transition.values()) {
       changed.put(t, new ArrayList<>());
     }
@@ -265,7 +280,7 @@ final class Reconciler {
         counts.merge(Count.of(in), 1L, Long::sum);
         inserts.add(in);
         events.add(new Event(id, 1, Transition.NEW, in.status(), in.exceptionId()));
-        changed.get(Transition.NEW).add(id);
+        changed.get(Transition.NEW).add(stored(c, cluster, in, at, at, 0, 1));
         continue;
       }
       Transition t = null;
@@ -279,7 +294,8 @@ final class Reconciler {
       int reopenCount = s.reopenCount() + (t == Transition.REOPENED ? 1 : 0);
       if (t != null) {
         events.add(new Event(id, revision, t, in.status(), in.exceptionId()));
-        changed.get(t).add(id);
+        changed.get(t).add(stored(c, cluster, in, s.row().firstSeen(), at, reopenCount,
+            revision));
       }
       if (t != null || !s.hash().equals(in.hash())) {
         counts.merge(s.count(), -1L, Long::sum);
@@ -298,7 +314,12 @@ final class Reconciler {
         resolves.add(s);
         events.add(new Event(s.id(), s.revision() + 1, Transition.RESOLVED,
             FindingStatus.RESOLVED, null));
-        changed.get(Transition.RESOLVED).add(s.id());
+        StoredFinding r = s.row();
+        changed.get(Transition.RESOLVED).add(new StoredFinding(r.cluster(), r.id(),
+            FindingStatus.RESOLVED, r.controlId(), r.controlVersion(), r.title(), r.severity(),
+            r.category(), r.frameworks(), r.remediation(), r.resource(), r.path(), r.valueJson(),
+            r.message(), r.originFile(), r.line(), r.resourceVersion(), r.also(), null,
+            r.firstSeen(), r.lastSeen(), at, r.reopenCount(), r.revision() + 1));
       }
     }
     insert(c, cluster, inserts, at);
@@ -311,31 +332,31 @@ final class Reconciler {
     storeCounts(c, cluster, counts);
 
     Map<Transition, List<StoredFinding>> found = new LinkedHashMap<>();
-    for (Map.Entry<Transition, List<String>> e : changed.entrySet()) {
-      List<String> ids = new ArrayList<>(e.getValue());
-      ids.sort(null);
-      found.put(e.getKey(), Rows.findings(c, controls, cluster, ids));
+    for (Map.Entry<Transition, List<StoredFinding>> e : changed.entrySet()) {
+      List<StoredFinding> list = new ArrayList<>(e.getValue());
+      list.sort(java.util.Comparator.comparing(StoredFinding::id));
+      found.put(e.getKey(), list);
     }
     return new ReconcileResult(cluster, at, found.get(Transition.NEW),
         found.get(Transition.REOPENED), found.get(Transition.RESOLVED),
         found.get(Transition.SUPPRESSED), found.get(Transition.UNSUPPRESSED), unchanged);
   }
 
-  private static Map<String, Stored> loadStored(Connection c, String cluster, Scope scope)
+  /** The stored findings of the scope, whole (a resolved one is reported as it was stored). */
+  private Map<String, Stored> loadStored(Connection c, String cluster, Scope scope)
       throws SQLException {
     Map<String, Stored> stored = new HashMap<>();
-    String columns = "SELECT finding_id, status, exception_id, evidence_hash, reopen_count, "
-        + "revision, severity_rank, namespace, control_id, control_version FROM findings "
-        + "WHERE cluster = ?";
+    String select = "SELECT " + Rows.FINDING_COLUMNS + ", f.evidence_hash, f.severity_rank "
+        + "FROM findings f WHERE f.cluster = ?";
     if (scope.isCluster()) {
-      try (PreparedStatement ps = c.prepareStatement(columns)) {
+      try (PreparedStatement ps = c.prepareStatement(select)) {
         ps.setString(1, cluster);
-        readStored(ps, stored);
+        readStored(c, ps, stored);
       }
       return stored;
     }
-    try (PreparedStatement ps = c.prepareStatement(columns
-        + " AND namespace = ? AND kind = ? AND name = ? AND api_group = ?")) {
+    try (PreparedStatement ps = c.prepareStatement(select
+        + " AND f.namespace = ? AND f.kind = ? AND f.name = ? AND f.api_group = ?")) {
       for (ResourceRef r : scope.resourceSet()) {
         Key k = Key.of(r);
         ps.setString(1, cluster);
@@ -343,23 +364,40 @@ final class Reconciler {
         ps.setString(3, k.kind());
         ps.setString(4, k.name());
         ps.setString(5, k.group());
-        readStored(ps, stored);
+        readStored(c, ps, stored);
       }
     }
     return stored;
   }
 
-  private static void readStored(PreparedStatement ps, Map<String, Stored> into)
+  private void readStored(Connection c, PreparedStatement ps, Map<String, Stored> into)
       throws SQLException {
-    try (ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        FindingStatus status = FindingStatus.valueOf(rs.getString(2));
-        Stored s = new Stored(rs.getString(1), status, rs.getString(3), rs.getString(4),
-            rs.getInt(5), rs.getInt(6), new Count(status, rs.getInt(7), rs.getString(8),
-            rs.getString(9), rs.getInt(10)));
-        into.put(s.id(), s);
-      }
+    Map<String, String> hashes = new HashMap<>();
+    for (StoredFinding f : Rows.findings(c, controls, ps, hashes)) {
+      into.put(f.id(), new Stored(f, hashes.get(f.id()), new Count(f.status(),
+          f.severity().ordinal(), f.resource().namespace(), f.controlId(), f.controlVersion())));
     }
+  }
+
+  /** A finding as this reconcile stores it. */
+  private StoredFinding stored(Connection c, String cluster, Incoming in, Instant firstSeen,
+      Instant at, int reopenCount, int revision) throws SQLException {
+    Finding f = in.finding();
+    Rows.ControlMeta meta = controls.get(c, f.controlId(), f.control().version());
+    Key k = in.key();
+    return new StoredFinding(cluster, f.id(), in.status(), f.controlId(), f.control().version(),
+        meta.title(), f.severity(), meta.category(), meta.frameworks(), meta.remediation(),
+        new ResourceRef(clip(f.resource().apiVersion(), NAME_MAX), k.kind(), k.namespace(),
+            k.name()),
+        clip(f.path().toString(), TEXT_MAX), in.valueJson(), clip(nullToEmpty(f.message()),
+            TEXT_MAX), f.origin().file() == null ? null : clip(f.origin().file(), TEXT_MAX),
+        line(f), f.origin().resourceVersion() == null ? null
+            : clip(f.origin().resourceVersion(), NAME_MAX),
+        f.also(), in.exceptionId(), firstSeen, at, null, reopenCount, revision);
+  }
+
+  private static int line(Finding f) {
+    return f.line() > 0 ? f.line() : Math.max(0, f.origin().line());
   }
 
   private static final String EVIDENCE_COLUMNS = "status, control_id, control_version, severity, "
@@ -386,7 +424,7 @@ final class Reconciler {
     Db.setString(ps, i++, in.valueJson());
     ps.setString(i++, clip(nullToEmpty(f.message()), TEXT_MAX));
     Db.setString(ps, i++, f.origin().file() == null ? null : clip(f.origin().file(), TEXT_MAX));
-    ps.setInt(i++, f.line() > 0 ? f.line() : Math.max(0, f.origin().line()));
+    ps.setInt(i++, line(f));
     Db.setString(ps, i++, f.origin().resourceVersion() == null ? null
         : clip(f.origin().resourceVersion(), NAME_MAX));
     ps.setString(i++, in.alsoJson());

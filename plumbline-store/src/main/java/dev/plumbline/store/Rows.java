@@ -66,9 +66,21 @@ final class Rows {
   /** Runs a query of {@link #FINDING_COLUMNS} and maps the rows, in order. */
   static List<StoredFinding> findings(Connection c, Controls controls, PreparedStatement ps)
       throws SQLException {
+    return findings(c, controls, ps, null);
+  }
+
+  /**
+   * Runs a query of {@link #FINDING_COLUMNS} and maps the rows, in order; when {@code hashes} is
+   * given the query also selects {@code evidence_hash}, which goes there by finding id.
+   */
+  static List<StoredFinding> findings(Connection c, Controls controls, PreparedStatement ps,
+      Map<String, String> hashes) throws SQLException {
     List<Raw> raws = new ArrayList<>();
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
+        if (hashes != null) {
+          hashes.put(rs.getString("finding_id"), rs.getString("evidence_hash"));
+        }
         raws.add(new Raw(rs.getString("cluster"), rs.getString("finding_id"),
             FindingStatus.valueOf(rs.getString("status")), rs.getString("control_id"),
             rs.getInt("control_version"), Severity.valueOf(rs.getString("severity")),
