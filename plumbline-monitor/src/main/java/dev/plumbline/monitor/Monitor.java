@@ -189,6 +189,20 @@ public final class Monitor implements AutoCloseable {
     }).get();
   }
 
+  /** Test hook: the watch stops, as a dropped connection that nobody notices. */
+  void dropWatch() {
+    watcher.close();
+  }
+
+  /**
+   * Test hook: watches again from a fresh list, as informers do after 410 Gone: every object is
+   * delivered again.
+   */
+  void rewatch() throws ClusterException {
+    watcher = new ClusterWatcher(client, new Listener(), Duration.ZERO);
+    watcher.start(kinds, settings.namespaces(), WATCH_START);
+  }
+
   /** Test hook: evaluates pending events now and waits. */
   void flushNow() throws Exception {
     worker.submit(this::flush).get();
