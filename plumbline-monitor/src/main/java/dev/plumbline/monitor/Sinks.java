@@ -16,7 +16,8 @@ final class Sinks {
     for (SinkSettings s : settings) {
       if ((s.type().equals("webhook") || s.type().equals("slack")) && http == null) {
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .version(HttpClient.Version.HTTP_1_1).build();
       }
       out.put(s.name(), switch (s.type()) {
         case "webhook" -> new WebhookSink(http, s.url(), s.secret());
