@@ -74,6 +74,12 @@ public final class Monitor implements AutoCloseable {
   /** Refs of a batch the store did not take, judged again with the next batch. */
   private final Set<ResourceRef> retry = new LinkedHashSet<>();
   private long sequence;
+  /** Kinds the last full read could not read: their stored findings are left alone. */
+  private Set<String> unread = Set.of();
+  /** The stored exceptions the last evaluation of everything used. */
+  private List<dev.plumbline.exceptions.PolicyException> exceptionsUsed = List.of();
+  /** How often the stored exceptions are checked for changes. */
+  Duration exceptionCheck = Duration.ofSeconds(30);
   private ScheduledFuture<?> flush;
   private ClusterWatcher watcher;
   private Dispatcher dispatcher;
@@ -150,6 +156,8 @@ public final class Monitor implements AutoCloseable {
       long ms = settings.snapshotEvery().toMillis();
       worker.scheduleAtFixedRate(this::snapshotQuietly, ms, ms, TimeUnit.MILLISECONDS);
     }
+    long check = exceptionCheck.toMillis();
+    worker.scheduleWithFixedDelay(this::refreshExceptions, check, check, TimeUnit.MILLISECONDS);
     watching = true;
     worker.execute(this::flush); // events that arrived during the scan
     dispatcher = new Dispatcher(store, Sinks.of(settings.sinks()), settings.sinks(), metrics,
@@ -347,12 +355,12 @@ public final class Monitor implements AutoCloseable {
       seen = sequence;
     }
     ClusterReader.Result read = new ClusterReader(client).read(kinds, settings.namespaces());
-    Set<String> unread = new HashSet<>();
+    Set<String> notRead = new HashSet<>();
     for (InputError e : read.errors()) {
       String m = e.message();
       int end = m.indexOf(" not read");
       if (end > 0) {
-        unread.add(m.substring(0, end));
+        notRead.add(m.substring(0, end));
       }
     }
     List<Resource> previous = known.snapshot();
@@ -363,40 +371,66 @@ public final class Monitor implements AutoCloseable {
     List<Resource> resources = new ArrayList<>(read.resources());
     // A kind that could not be read keeps what the watch knows of it, and its findings.
     for (Resource old : previous) {
-      if (unread.contains(old.kind())) {
+      if (notRead.contains(old.kind())) {
         resources.add(old);
       }
     }
     known.replaceAll(resources);
-    Scanner scanner = new Scanner(withStoredExceptions());
-    ScanResult result = scanner.scan(resources, read.errors(), read.notes(), 0);
+    unread = Set.copyOf(notRead);
+    if (!unread.isEmpty()) {
+      LOG.warning("kinds not read, their findings are kept as they were: " + unread);
+    }
+    reconcileKnown(read.errors(), read.notes(), previous);
+    retry.clear();
+    scanTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Judges every object the monitor knows and reconciles the whole cluster, except the kinds the
+   * last full read could not read.
+   */
+  private void reconcileKnown(List<InputError> errors, List<dev.plumbline.resource.InputNote> notes,
+      List<Resource> previous) {
+    ScanOptions withExceptions = withStoredExceptions();
+    List<Resource> resources = known.snapshot();
+    ScanResult result = new Scanner(withExceptions).scan(resources, errors, notes, 0);
     Scope scope;
     if (unread.isEmpty()) {
       scope = Scope.cluster();
     } else {
       Set<ResourceRef> refs = new LinkedHashSet<>();
-      for (Resource r : resources) {
-        if (!unread.contains(r.kind())) {
-          refs.add(r.ref());
-        }
-      }
-      for (Resource r : previous) {
-        if (!unread.contains(r.kind())) {
-          refs.add(r.ref());
+      for (List<Resource> list : List.of(resources, previous)) {
+        for (Resource r : list) {
+          if (!unread.contains(r.kind())) {
+            refs.add(r.ref());
+          }
         }
       }
       scope = Scope.resources(refs);
-      LOG.warning("kinds not read, their findings are kept as they were: " + unread);
     }
     List<Finding> open = new ArrayList<>(result.findings());
     List<Suppressed> suppressed = new ArrayList<>(result.suppressed());
     if (!scope.isCluster()) {
       open.removeIf(f -> !scope.resourceSet().contains(f.resource()));
-      suppressed.removeIf(s -> !scope.resourceSet().contains(s.finding().resource()));
+      suppressed.removeIf(x -> !scope.resourceSet().contains(x.finding().resource()));
     }
     store.reconcile(settings.cluster(), scope, open, suppressed, clock.instant(), rule);
-    retry.clear();
-    scanTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    exceptionsUsed = withExceptions.exceptions().all();
+  }
+
+  /**
+   * When the stored exceptions changed (created, edited, expired, deleted), judges everything
+   * again in memory (no API reads) so that they apply to every object at once.
+   */
+  private void refreshExceptions() {
+    try {
+      if (!store.exceptionSet(settings.cluster()).all().equals(exceptionsUsed)) {
+        reconcileKnown(List.of(), List.of(), List.of());
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "cannot apply the stored exceptions of " + settings.cluster()
+          + ": " + e, e);
+    }
   }
 
   private void resync() {

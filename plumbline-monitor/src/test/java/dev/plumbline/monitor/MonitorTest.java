@@ -74,6 +74,7 @@ class MonitorTest {
         Duration.ofMillis(50));
     Monitor m = new Monitor(settings, client, store, Fixtures.options(), metrics,
         Clock.systemUTC());
+    m.exceptionCheck = Duration.ofMillis(100);
     m.start();
     return m;
   }
@@ -320,13 +321,18 @@ class MonitorTest {
         List.of("team"), List.of(), List.of(), Map.of(), "debugging an incident", "sre",
         LocalDate.now().plusDays(30)), "alice", Instant.now());
 
-    client.apps().deployments().inNamespace("team").resource(deployment("team", "other", false))
+
+    // Applied to every object once the monitor notices, without a change in the cluster.
+    await(() -> status(PRIVILEGED, "Deployment/team/web") == FindingStatus.SUPPRESSED);
+    assertThat(finding(PRIVILEGED, "Deployment/team/web").orElseThrow().exceptionId())
+        .isEqualTo(store.exceptions().get(0).id());
+    // And to objects judged after a change.
+    client.apps().deployments().inNamespace("team").resource(deployment("team", "other", true))
         .create();
-    await(() -> finding(PRIVILEGED, "Deployment/team/web").isPresent()
-        && status("unisolated-workloads", "Deployment/team/other") == FindingStatus.OPEN);
-    // The next full resync applies it to everything.
-    monitor.resyncNow();
-    assertThat(status(PRIVILEGED, "Deployment/team/web")).isEqualTo(FindingStatus.SUPPRESSED);
+    await(() -> status(PRIVILEGED, "Deployment/team/other") == FindingStatus.SUPPRESSED);
+
+    store.deleteException(store.exceptions().get(0).id(), "alice", Instant.now());
+    await(() -> status(PRIVILEGED, "Deployment/team/web") == FindingStatus.OPEN);
   }
 
   @Test
