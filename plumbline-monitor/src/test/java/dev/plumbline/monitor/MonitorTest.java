@@ -18,6 +18,8 @@ import dev.plumbline.store.Transition;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -312,6 +314,40 @@ class MonitorTest {
     monitor.resyncNow(); // nothing changed: nothing stored, nothing sent
     assertThat(alerts()).hasSize(afterResync);
     assertThat(events()).hasSize(eventsAfterResync);
+  }
+
+  @Test
+  void aWatchThatIsGoneIsRelistedAndWhatChangedMeanwhileIsReconciled() throws Exception {
+    String listed = client.apps().deployments().inAnyNamespace().list().getMetadata()
+        .getResourceVersion();
+    // The Deployment watch, from the list's resourceVersion, gets no events for a while (the
+    // deletion below is missed), then is told that the version is too old: 410 Gone, as after
+    // etcd compaction.
+    api.server.expect().get().withPath("/apis/apps/v1/deployments?allowWatchBookmarks=true"
+            + "&resourceVersion=" + listed + "&timeoutSeconds=600&watch=true")
+        .andUpgradeToWebSocket().open()
+        .waitFor(1500).andEmit(new WatchEvent(new StatusBuilder().withStatus("Failure")
+            .withCode(410).withReason("Expired").withMessage("too old resource version: "
+                + listed).build(), "ERROR"))
+        .done().once();
+    monitor = start(false);
+    int alerts = alerts().size();
+    assertThat(status(PRIVILEGED, "Deployment/team/web")).isEqualTo(FindingStatus.OPEN);
+
+    client.apps().deployments().inNamespace("team").withName("web").delete();
+
+    // The informer lists again; the object missing from the new list is a deletion.
+    await(() -> status(PRIVILEGED, "Deployment/team/web") == FindingStatus.RESOLVED,
+        Duration.ofSeconds(20));
+    // And it watches again: later changes arrive.
+    client.apps().deployments().inNamespace("team").resource(deployment("team", "api", true))
+        .create();
+    await(() -> status(PRIVILEGED, "Deployment/team/api") == FindingStatus.OPEN);
+    String api = finding(PRIVILEGED, "Deployment/team/api").orElseThrow().id();
+    assertThat(alerts()).anyMatch(a -> a.event().findingId().equals(api));
+    // Nothing about the objects listed again was queued twice.
+    assertThat(alerts().stream().filter(a -> !a.event().payload().contains("\"name\":\"api\"")))
+        .hasSize(alerts);
   }
 
   @Test
