@@ -154,7 +154,8 @@ public final class Monitor implements AutoCloseable {
     }
     if (!settings.snapshotEvery().isZero() && !settings.snapshotEvery().isNegative()) {
       long ms = settings.snapshotEvery().toMillis();
-      worker.scheduleAtFixedRate(this::snapshotQuietly, ms, ms, TimeUnit.MILLISECONDS);
+      // The first right away, so that the posture has a point from the start.
+      worker.scheduleAtFixedRate(this::snapshotQuietly, 0, ms, TimeUnit.MILLISECONDS);
     }
     long check = exceptionCheck.toMillis();
     worker.scheduleWithFixedDelay(this::refreshExceptions, check, check, TimeUnit.MILLISECONDS);

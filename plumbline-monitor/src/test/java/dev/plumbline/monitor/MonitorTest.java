@@ -15,7 +15,9 @@ import dev.plumbline.store.FindingStatus;
 import dev.plumbline.store.Store;
 import dev.plumbline.store.StoredFinding;
 import dev.plumbline.store.Transition;
+import io.fabric8.kubernetes.api.model.LimitRangeBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -209,6 +211,21 @@ class MonitorTest {
   }
 
   @Test
+  void aLimitRangeIsJudgedWithItsNamespace() throws Exception {
+    monitor = start(false);
+    assertThat(status("missing-limit-ranges", "Namespace/team")).isEqualTo(FindingStatus.OPEN);
+
+    client.limitRanges().inNamespace("team").resource(new LimitRangeBuilder().withNewMetadata()
+        .withName("defaults").withNamespace("team").endMetadata().withNewSpec().addNewLimit()
+        .withType("Container").addToDefault("memory", new Quantity("256Mi"))
+        .addToDefault("cpu", new Quantity("500m")).addToDefaultRequest("memory",
+            new Quantity("128Mi")).addToDefaultRequest("cpu", new Quantity("100m"))
+        .endLimit().endSpec().build()).create();
+
+    await(() -> status("missing-limit-ranges", "Namespace/team") == FindingStatus.RESOLVED);
+  }
+
+  @Test
   void deletingAnObjectResolvesItsFindings() throws Exception {
     monitor = start(false);
     assertThat(findings()).anyMatch(f -> f.resource().display().equals("Deployment/team/web"));
@@ -372,6 +389,20 @@ class MonitorTest {
   }
 
   @Test
+  void resyncsAndSnapshotsRunOnTheirSchedules() throws Exception {
+    MonitorSettings settings = new MonitorSettings(CLUSTER, Set.of(), Duration.ofMillis(300),
+        Duration.ofMillis(300), Severity.HIGH, false, List.of(), Duration.ofMillis(50));
+    monitor = new Monitor(settings, client, store, Fixtures.options(), metrics,
+        Clock.systemUTC());
+    monitor.start();
+    int events = events().size();
+
+    await(() -> metrics.get("plumbline.scan").timer().count() >= 3
+        && store.postureTrend(CLUSTER, Instant.EPOCH, Instant.now().plusSeconds(60)).size() >= 3);
+    assertThat(events()).hasSize(events); // nothing changed, nothing stored
+  }
+
+  @Test
   void aSnapshotRecordsThePostureWithNamespaces() throws Exception {
     monitor = start(false);
 
@@ -379,6 +410,8 @@ class MonitorTest {
 
     assertThat(store.postureTrend(CLUSTER, Instant.EPOCH, Instant.now().plusSeconds(60)))
         .hasSize(1);
+    assertThat(store.trend(CLUSTER, "pss-baseline", Instant.EPOCH,
+        Instant.now().plusSeconds(60))).hasSize(1);
     assertThat(store.namespacePosture(CLUSTER, Instant.now().plusSeconds(1)))
         .containsKey("team");
   }
