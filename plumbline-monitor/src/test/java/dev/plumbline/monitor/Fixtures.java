@@ -47,7 +47,7 @@ final class Fixtures {
         .withPolicyTypes("Ingress", "Egress").endSpec().build();
   }
 
-  /** Waits until the condition holds (5 s at most). */
+  /** Waits until the condition holds (10 s at most). */
   static void await(Callable<Boolean> condition) throws Exception {
     await(condition, Duration.ofSeconds(10));
   }
