@@ -121,13 +121,13 @@ public final class Monitor implements AutoCloseable {
 
   /**
    * Starts watching, runs and stores the first full scan, and starts the alert dispatcher;
-   * returns once the scan is stored and the watches run.
+   * returns once the scan is stored and the watches run. A monitor starts once.
    *
    * @throws ClusterException when the cluster cannot be read or watched
    */
   public void start() throws ClusterException {
-    if (closed) {
-      throw new IllegalStateException("closed");
+    if (closed || watcher != null) {
+      throw new IllegalStateException(closed ? "closed" : "already started");
     }
     watcher = new ClusterWatcher(client, new Listener(), Duration.ZERO);
     watcher.start(kinds, settings.namespaces(), WATCH_START);
