@@ -1,0 +1,117 @@
+package dev.plumbline.monitor;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesList;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+
+/**
+ * A cluster to try {@code plumbline serve} without one: fabric8's mock API server in CRUD mode,
+ * in this process on a local port, seeded with the example online shop of {@code examples/} (and
+ * its planted problems) plus a few more misconfigured objects. Objects created, changed or
+ * deleted through {@link #client()} are watched like a real cluster's.
+ */
+public final class DemoCluster implements AutoCloseable {
+  private static final String BASE = "/dev/plumbline/monitor/demo/";
+
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+
+  private DemoCluster(KubernetesMockServer server, KubernetesClient client) {
+    this.server = server;
+    this.client = client;
+  }
+
+  /** Starts the mock API server and creates the demo's objects. */
+  public static DemoCluster start() {
+    Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
+    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
+        expectations, new KubernetesMixedDispatcher(expectations), false) {
+      @Override
+      protected Config initConfig() {
+        Config config = super.initConfig();
+        config.setRequestRetryBackoffLimit(1);
+        return config;
+      }
+    };
+    server.init();
+    KubernetesClient client = server.createClient();
+    try {
+      for (HasMetadata object : objects(client)) {
+        client.resource(object).create();
+      }
+    } catch (RuntimeException e) {
+      client.close();
+      server.destroy();
+      throw e;
+    }
+    return new DemoCluster(server, client);
+  }
+
+  /** The demo's objects, in creation order. */
+  static List<HasMetadata> objects(KubernetesClient client) {
+    List<HasMetadata> out = new ArrayList<>();
+    for (String file : index()) {
+      try (InputStream in = DemoCluster.class.getResourceAsStream(BASE + file)) {
+        if (in == null) {
+          throw new IllegalStateException("demo file " + file + " missing from the jar");
+        }
+        for (HasMetadata item : client.load(in).items()) {
+          if (item instanceof KubernetesList list) {
+            out.addAll(list.getItems());
+          } else {
+            out.add(item);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return out;
+  }
+
+  private static List<String> index() {
+    List<String> files = new ArrayList<>();
+    try (InputStream in = DemoCluster.class.getResourceAsStream(BASE + "index.txt");
+        BufferedReader r = new BufferedReader(new InputStreamReader(in,
+            StandardCharsets.UTF_8))) {
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        line = line.strip();
+        if (!line.isEmpty() && !line.startsWith("#")) {
+          files.add(line);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return files;
+  }
+
+  /** A client of the demo cluster; closed with it. */
+  public KubernetesClient client() {
+    return client;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+}
