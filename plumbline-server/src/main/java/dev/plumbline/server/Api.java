@@ -44,6 +44,8 @@ final class Api {
   static final String PREFIX = "/api/v1";
   /** How many findings /resources and compliance read at most to group by resource. */
   static final int RESOURCE_SCAN_LIMIT = 10_000;
+  /** How many open findings of a framework compliance reads at most to count resources. */
+  static final int COMPLIANCE_SCAN_LIMIT = 2_000;
 
   private static final String CLUSTER = "a cluster name; omit for every cluster";
 
@@ -481,6 +483,7 @@ final class Api {
     Map<String, Long> suppressed = store.countFindings(base.statuses(FindingStatus.SUPPRESSED),
         FindingQuery.GroupBy.CONTROL);
     Map<String, Integer> counts = new LinkedHashMap<>();
+    FailingResources resources = failingResources(base);
     List<Map<String, Object>> reqs = new ArrayList<>();
     for (Framework.Requirement r : f.requirements()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -507,7 +510,7 @@ final class Api {
       }
       m.put("status", status);
       m.put("openFindings", failing);
-      m.put("failingResources", failing == 0 ? 0 : failingResources(cluster, r.controls()));
+      m.put("failingResources", failing == 0 ? 0 : resources.count(r.controls()));
       m.put("suppressedFindings", excepted);
       counts.merge(status, 1, Integer::sum);
       reqs.add(m);
@@ -516,6 +519,7 @@ final class Api {
     out.put("cluster", cluster);
     out.put("score", latestScore(cluster, f.id()));
     out.put("counts", counts);
+    out.put("failingResourcesExact", resources.exact());
     out.put("requirements", reqs);
     out.put("exceptions", store.exceptions().stream()
         .filter(e -> cluster == null || e.appliesTo(cluster))
@@ -528,21 +532,41 @@ final class Api {
     return out;
   }
 
-  private long failingResources(String cluster, List<String> controls) {
-    FindingQuery q = FindingQuery.all().cluster(cluster).statuses(FindingStatus.OPEN)
-        .controls(controls.toArray(String[]::new)).sort(FindingQuery.Sort.RESOURCE, false);
-    Set<String> seen = new java.util.HashSet<>();
-    for (int from = 0; from < RESOURCE_SCAN_LIMIT; from += FindingQuery.MAX_LIMIT) {
+  /** The resources with open findings, by control, as far as they were read. */
+  private record FailingResources(Map<String, Set<String>> byControl, boolean exact) {
+    long count(List<String> controls) {
+      Set<String> all = new java.util.HashSet<>();
+      controls.forEach(c -> all.addAll(byControl.getOrDefault(c, Set.of())));
+      return all.size();
+    }
+  }
+
+  /**
+   * Reads the open findings of a framework once (at most {@link #COMPLIANCE_SCAN_LIMIT}) and
+   * groups their resources by control. Beyond the limit the counts are lower bounds
+   * ({@code exact} false): the store counts findings, not distinct resources.
+   */
+  private FailingResources failingResources(FindingQuery framework) {
+    FindingQuery q = framework.statuses(FindingStatus.OPEN).sort(FindingQuery.Sort.RESOURCE,
+        false);
+    Map<String, Set<String>> byControl = new java.util.HashMap<>();
+    boolean exact = true;
+    for (int from = 0; ; from += FindingQuery.MAX_LIMIT) {
+      if (from >= COMPLIANCE_SCAN_LIMIT) {
+        exact = false;
+        break;
+      }
       Page<StoredFinding> page = store.findings(q.page(from, FindingQuery.MAX_LIMIT));
       for (StoredFinding f : page.items()) {
-        seen.add(f.cluster() + "/" + f.resource().group() + "/" + f.resource().kind() + "/"
-            + f.resource().namespace() + "/" + f.resource().name());
+        byControl.computeIfAbsent(f.controlId(), k -> new java.util.HashSet<>())
+            .add(f.cluster() + "/" + f.resource().group() + "/" + f.resource().kind() + "/"
+                + f.resource().namespace() + "/" + f.resource().name());
       }
       if (!page.hasMore()) {
         break;
       }
     }
-    return seen.size();
+    return new FailingResources(byControl, exact);
   }
 
   /** The framework score of the latest snapshot of a cluster; null when there is none. */

@@ -145,6 +145,8 @@ public final class ApiServer implements AutoCloseable {
   private static void handle(Context ctx, Route route, Auth auth, ObjectMapper json,
       ServerMetrics meters) {
     long started = System.nanoTime();
+    ctx.header("Cache-Control", "no-store");
+    ctx.header("X-Content-Type-Options", "nosniff");
     try {
       Auth.Caller caller = auth.authenticate(ctx.header("Authorization"));
       if (caller == null || (caller.anonymous() && route.admin())) {

@@ -103,6 +103,7 @@ abstract class ApiContract {
     HttpResponse<String> r = send("GET", path, VIEWER, null);
     assertThat(r.statusCode()).as(path + " -> " + r.body()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+    assertThat(r.headers().firstValue("Cache-Control")).contains("no-store");
     return JSON.readTree(r.body());
   }
 
@@ -386,6 +387,7 @@ abstract class ApiContract {
         .contains("cis", "pss-baseline", "pss-restricted", "nsa-cisa", "mitre");
     JsonNode c = get("/api/v1/frameworks/pss-baseline/compliance?cluster=prod");
     assertThat(c.get("score").asDouble()).isEqualTo(75.0);
+    assertThat(c.get("failingResourcesExact").asBoolean()).isTrue();
     boolean sawFail = false;
     for (JsonNode r : c.get("requirements")) {
       List<String> controls = new ArrayList<>();
