@@ -196,6 +196,15 @@ public final class ApiServer implements AutoCloseable {
     ctx.result(json.writeValueAsBytes(body));
   }
 
+  /** What the router serves, as {@code METHOD path}: for the test against the OpenAPI document. */
+  java.util.Set<String> endpoints() {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (io.javalin.router.ParsedEndpoint e : app.unsafe.internalRouter.allHttpHandlers()) {
+      out.add(e.endpoint.method.name() + " " + e.endpoint.path);
+    }
+    return out;
+  }
+
   /** The bound port. */
   public int port() {
     return app.port();

@@ -567,6 +567,7 @@ abstract class ApiContract {
       }
     }
     assertThat(described).isEqualTo(ENDPOINTS);
+    assertThat(server.endpoints()).isEqualTo(described);
     // Each described endpoint is routed: answering anything but "no such endpoint".
     for (String endpoint : described) {
       String method = endpoint.substring(0, endpoint.indexOf(' '));
