@@ -107,7 +107,8 @@ public final class ApiServer implements AutoCloseable {
         ctx.result(openApi);
       });
       for (Route route : api.routes()) {
-        io.javalin.http.Handler h = ctx -> handle(ctx, route, auth, json, meters);
+        io.javalin.http.Handler h = ctx -> handle(ctx, route, auth, json, meters,
+            settings.maxBodyBytes());
         switch (route.method()) {
           case "GET" -> config.routes.get(route.path(), h);
           case "POST" -> config.routes.post(route.path(), h);
@@ -143,7 +144,7 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private static void handle(Context ctx, Route route, Auth auth, ObjectMapper json,
-      ServerMetrics meters) {
+      ServerMetrics meters, long maxBody) {
     long started = System.nanoTime();
     ctx.header("Cache-Control", "no-store");
     ctx.header("X-Content-Type-Options", "nosniff");
@@ -157,7 +158,7 @@ public final class ApiServer implements AutoCloseable {
         throw new ApiError(403, "the " + Request.lower(caller.role())
             + " role may not change anything; an admin token is required", null);
       }
-      Request req = new Request(ctx, route, caller.name());
+      Request req = new Request(ctx, route, caller.name(), maxBody);
       req.checkParams();
       Object result = route.handler().handle(req);
       ctx.contentType("application/json");

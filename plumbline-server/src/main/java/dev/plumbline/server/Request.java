@@ -14,11 +14,13 @@ final class Request {
   private final Context ctx;
   private final Route route;
   final String actor;
+  private final long maxBody;
 
-  Request(Context ctx, Route route, String actor) {
+  Request(Context ctx, Route route, String actor, long maxBody) {
     this.ctx = ctx;
     this.route = route;
     this.actor = actor;
+    this.maxBody = maxBody;
   }
 
   Context context() {
@@ -136,8 +138,24 @@ final class Request {
         + String.join(", ", names) + ")");
   }
 
+  /**
+   * The body, read up to the limit: a longer one (announced, or chunked without a length) is
+   * refused with 413 before it is all read.
+   */
   byte[] body() {
-    return ctx.bodyAsBytes();
+    if (ctx.contentLength() > maxBody) {
+      throw new ApiError(413, "request body larger than " + maxBody + " bytes", null);
+    }
+    try {
+      byte[] bytes = ctx.req().getInputStream().readNBytes((int) Math.min(maxBody + 1,
+          Integer.MAX_VALUE - 8));
+      if (bytes.length > maxBody) {
+        throw new ApiError(413, "request body larger than " + maxBody + " bytes", null);
+      }
+      return bytes;
+    } catch (java.io.IOException e) {
+      throw ApiError.badRequest("cannot read the request body");
+    }
   }
 
   static String lower(Enum<?> e) {

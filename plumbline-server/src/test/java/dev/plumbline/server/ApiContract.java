@@ -521,6 +521,14 @@ abstract class ApiContract {
     String huge = "{\"reason\":\"" + "x".repeat(200_000) + "\"}";
     HttpResponse<String> r = send("POST", "/api/v1/exceptions", ADMIN, huge);
     assertThat(r.statusCode()).isEqualTo(413);
+    // Chunked, without a Content-Length: refused once the limit is read.
+    byte[] bytes = huge.getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> chunked = http(HttpRequest.newBuilder(URI.create(base
+        + "/api/v1/exceptions")).header("Authorization", "Bearer " + ADMIN)
+        .POST(HttpRequest.BodyPublishers.ofInputStream(
+            () -> new java.io.ByteArrayInputStream(bytes))).build());
+    assertThat(chunked.statusCode()).isEqualTo(413);
+    assertThat(JSON.readTree(chunked.body()).get("error").asString()).contains("larger");
   }
 
   // Alerts
