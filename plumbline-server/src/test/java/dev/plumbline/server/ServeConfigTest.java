@@ -254,4 +254,24 @@ class ServeConfigTest {
     assertThat(c.server().tls().keystore()).isEqualTo(dir.resolve("server.p12"));
     assertThat(c.server().tls().keystorePassword()).isEqualTo("changeit");
   }
+
+  @Test
+  void theExampleInTheDocsLoads() throws Exception {
+    Path docs = Path.of(System.getProperty("plumbline.repoRoot", "..")).resolve("docs/serve.md");
+    String text = Files.readString(docs);
+    int start = text.indexOf("```yaml\n") + "```yaml\n".length();
+    String yaml = text.substring(start, text.indexOf("```", start));
+    for (String file : List.of("tls.crt", "tls.key", "dashboard.token", "alice.token",
+        "hook.secret")) {
+      Files.writeString(dir.resolve(file), file + "-0123456789abcdef\n");
+    }
+    ServeConfig c = ServeConfig.load(write(yaml), Map.of(), Map.of());
+    assertThat(c.server().tokens()).extracting(ServerSettings.ApiToken::name)
+        .containsExactly("dashboard", "alice");
+    assertThat(c.server().tls().certificate()).isEqualTo(dir.resolve("tls.crt"));
+    assertThat(c.alerts().sinks()).extracting(ServeConfig.Sink::type).containsExactly(
+        ServeConfig.SinkType.WEBHOOK, ServeConfig.SinkType.SLACK, ServeConfig.SinkType.SYSLOG,
+        ServeConfig.SinkType.LOG);
+    assertThat(c.cluster().namespaces()).containsExactly("web", "batch");
+  }
 }
