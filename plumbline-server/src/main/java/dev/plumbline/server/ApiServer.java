@@ -37,6 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
  * </pre>
  */
 public final class ApiServer implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(ApiServer.class.getName());
+
   private final Javalin app;
 
   private ApiServer(Javalin app) {
@@ -121,6 +123,7 @@ public final class ApiServer implements AutoCloseable {
         if (e instanceof io.javalin.http.HttpResponseException h) {
           error(ctx, json, h.getStatus(), h.getMessage(), null);
         } else {
+          LOG.log(System.Logger.Level.ERROR, ctx.method() + " " + ctx.path() + " failed", e);
           error(ctx, json, 500, "internal error", null);
         }
       });
@@ -169,9 +172,13 @@ public final class ApiServer implements AutoCloseable {
       error(ctx, json, e.getStatus(), e.getStatus() == 413
           ? "request body too large" : e.getMessage(), null);
     } catch (StoreException e) {
+      LOG.log(System.Logger.Level.WARNING,
+          route.method() + " " + ctx.path() + ": " + e.getMessage());
       error(ctx, json, 503, e.unavailable() ? "the database is unavailable"
           : "the database refused the request", null);
     } catch (Exception e) {
+      // The client learns nothing of the cause; the log has it.
+      LOG.log(System.Logger.Level.ERROR, route.method() + " " + ctx.path() + " failed", e);
       error(ctx, json, 500, "internal error", null);
     } finally {
       meters.request(route, ctx.statusCode(), System.nanoTime() - started);
