@@ -125,7 +125,8 @@ class TlsTest {
   @Test
   void refusesUnreadableTlsMaterialWithAClearMessage() throws Exception {
     Path bad = dir.resolve("bad.key");
-    Files.writeString(bad, "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
+    Files.writeString(bad,
+        "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
     Path cert = dir.resolve("tls2.crt");
     Files.writeString(cert, pem("CERTIFICATE", load().getCertificate("server").getEncoded()));
     assertThatThrownBy(() -> start(ServerSettings.Tls.pem(cert, bad)))
