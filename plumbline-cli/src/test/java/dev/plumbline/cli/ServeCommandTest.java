@@ -1,0 +1,104 @@
+package dev.plumbline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.plumbline.resource.ManifestReader;
+import dev.plumbline.server.ServeConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code plumbline serve}: the command wires the monitor, the store and the API together. */
+class ServeCommandTest {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  @TempDir
+  Path dir;
+
+  private static HttpResponse<String> get(int port, String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static ServeCommand parse(String... args) {
+    ServeCommand command = new ServeCommand();
+    new CommandLine(command).parseArgs(args);
+    return command;
+  }
+
+  @Test
+  void demoModeServesTheDemoClustersFindingsWithoutATokenForReading() throws Exception {
+    ServeCommand command = parse("--demo", "--port", "0");
+    StringWriter out = new StringWriter();
+    try (ServeCommand.Running running = command.start(new PrintWriter(out))) {
+      int port = running.port();
+      assertThat(out.toString()).contains("Plumbline is serving on http://localhost:" + port)
+          .contains("First scan of \"demo\" stored");
+      assertThat(get(port, "/readyz").statusCode()).isEqualTo(200);
+
+      HttpResponse<String> findings = get(port, "/api/v1/findings?severity=critical&limit=50");
+      assertThat(findings.statusCode()).isEqualTo(200);
+      JsonNode items = JSON.readTree(findings.body()).get("items");
+      assertThat(items).isNotEmpty();
+      assertThat(items.findValuesAsString("control")).contains("privileged-containers");
+      assertThat(items.findValuesAsString("cluster")).containsOnly("demo");
+
+      // reading needs no token in demo mode, writing still does
+      HttpResponse<String> write = HTTP.send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + port + "/api/v1/exceptions"))
+          .POST(HttpRequest.BodyPublishers.ofString("{}"))
+          .header("Content-Type", "application/json").build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(write.statusCode()).isEqualTo(401);
+
+      String metrics = get(port, "/metrics").body();
+      assertThat(metrics).contains("plumbline_findings{severity=\"critical\",status=\"open\"}")
+          .contains("plumbline_scan_seconds_count");
+    }
+  }
+
+  @Test
+  void withoutATokenOutsideDemoModeTheCommandRefusesToStart() {
+    ServeCommand command = parse("--port", "0", "--set", "database.dataDir=" + dir);
+    command.spec = new CommandLine(command).getCommandSpec();
+    assertThatThrownBy(() -> command.start(new PrintWriter(new StringWriter())))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("token");
+  }
+
+  @Test
+  void theInClusterConfigurationLoads() throws Exception {
+    Path deploy = Path.of(System.getProperty("plumbline.repoRoot", ".."))
+        .resolve("deploy/kubernetes/config.yaml");
+    ManifestReader.Result read = new ManifestReader().readString(deploy.toString(),
+        Files.readString(deploy));
+    Object serveYaml = ((Map<?, ?>) read.resources().get(0).object().get("data"))
+        .get("serve.yaml");
+    Path file = dir.resolve("serve.yaml");
+    Files.writeString(file, (String) serveYaml);
+    Files.createDirectories(dir.resolve("tokens"));
+    String text = Files.readString(file).replace("/etc/plumbline/tokens", dir.resolve("tokens")
+        .toString());
+    Files.writeString(file, text);
+    Files.writeString(dir.resolve("tokens/admin"), "a".repeat(32));
+    Files.writeString(dir.resolve("tokens/viewer"), "v".repeat(32));
+    ServeConfig config = ServeConfig.load(file, Map.of(), Map.of());
+    assertThat(config.cluster().name()).isEqualTo("production");
+    assertThat(config.server().tokens()).hasSize(2);
+    assertThat(config.alerts().sinks()).extracting(s -> s.type().name()).isEqualTo(List.of("LOG"));
+  }
+}
