@@ -5,6 +5,8 @@ import dev.plumbline.store.FindingQuery;
 import dev.plumbline.store.FindingStatus;
 import dev.plumbline.store.Store;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.EnumMap;
@@ -21,6 +23,8 @@ final class ServerMetrics {
   private final Map<FindingStatus, Map<Severity, Double>> findings =
       new EnumMap<>(FindingStatus.class);
   private volatile boolean storeUp = true;
+  private final MultiGauge byControl;
+  private final MultiGauge byNamespace;
 
   ServerMetrics(PrometheusMeterRegistry registry, Store store) {
     this.registry = registry;
@@ -38,6 +42,13 @@ final class ServerMetrics {
             .register(registry);
       }
     }
+    byControl = MultiGauge.builder("plumbline_open_findings_by_control")
+        .description("Open findings (every cluster) by control, as of the last scrape")
+        .register(registry);
+    byNamespace = MultiGauge.builder("plumbline_open_findings_by_namespace")
+        .description("Open findings (every cluster) by namespace (\"\" for cluster-scoped"
+            + " objects), as of the last scrape")
+        .register(registry);
     Gauge.builder("plumbline_store_up", this, m -> m.storeUp ? 1 : 0)
         .description("1 when the last scrape could read the store, else 0")
         .register(registry);
@@ -55,12 +66,24 @@ final class ServerMetrics {
               counts.getOrDefault(s.label(), 0L)).doubleValue());
         }
       }
+      byControl.register(rows("control", store.countFindings(
+          FindingQuery.all().statuses(FindingStatus.OPEN), FindingQuery.GroupBy.CONTROL)), true);
+      byNamespace.register(rows("namespace", store.countFindings(
+          FindingQuery.all().statuses(FindingStatus.OPEN), FindingQuery.GroupBy.NAMESPACE)),
+          true);
       storeUp = true;
     } catch (RuntimeException e) {
       storeUp = false;
       findings.values().forEach(m -> m.replaceAll((k, v) -> Double.NaN));
     }
     return registry.scrape();
+  }
+
+  private static java.util.List<MultiGauge.Row<?>> rows(String tag, Map<String, Long> counts) {
+    return counts.entrySet().stream()
+        .<MultiGauge.Row<?>>map(e -> MultiGauge.Row.of(Tags.of(tag,
+            e.getKey() == null ? "" : e.getKey()), e.getValue()))
+        .toList();
   }
 
   void request(Route route, int status, long nanos) {

@@ -147,6 +147,10 @@ abstract class ApiContract {
     assertThat(r.body()).contains("plumbline_findings{severity=\"" + critical
         + "\",status=\"resolved\"} 1.0");
     assertThat(r.body()).contains("plumbline_store_up 1.0");
+    // open findings (both clusters) by control and by namespace
+    assertThat(r.body()).contains("plumbline_open_findings_by_control{control=\""
+        + Seed.PRIVILEGED + "\"} 1.0");
+    assertThat(r.body()).contains("plumbline_open_findings_by_namespace{namespace=\"web\"} 5.0");
     assertThat(r.body()).contains("plumbline_http_requests_seconds_count{method=\"GET\","
         + "route=\"/api/v1/clusters\",status=\"200\"}");
   }
