@@ -1,5 +1,6 @@
 package dev.plumbline.resource;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -68,6 +69,25 @@ public final class Resource {
 
   public Origin origin() {
     return origin;
+  }
+
+  /**
+   * The object's controlling owner (the {@code ownerReferences} entry with
+   * {@code controller: true}), in the object's namespace, or null when it has none. A Pod of a
+   * ReplicaSet, a ReplicaSet of a Deployment and a Job of a CronJob name theirs.
+   */
+  public ResourceRef controller() {
+    if (!(object.get("metadata") instanceof Map<?, ?> metadata)
+        || !(metadata.get("ownerReferences") instanceof List<?> owners)) {
+      return null;
+    }
+    for (Object o : owners) {
+      if (o instanceof Map<?, ?> owner && Boolean.TRUE.equals(owner.get("controller"))
+          && owner.get("kind") instanceof String kind && owner.get("name") instanceof String n) {
+        return new ResourceRef(text(owner.get("apiVersion")), kind, namespace(), n);
+      }
+    }
+    return null;
   }
 
   /** The line of a field (or of its nearest present ancestor); 0 when not from a file. */

@@ -1,10 +1,10 @@
 package dev.plumbline.scan;
 
 import dev.plumbline.resource.Resource;
+import dev.plumbline.resource.ResourceRef;
 import dev.plumbline.resource.Workload;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -29,17 +29,8 @@ final class Owners {
 
   /** Whether the resource's controlling owner is one of {@code controllers}. */
   static boolean ownedByOneOf(Resource r, Set<String> controllers) {
-    if (!(r.object().get("metadata") instanceof Map<?, ?> metadata)
-        || !(metadata.get("ownerReferences") instanceof List<?> owners)) {
-      return false;
-    }
-    for (Object o : owners) {
-      if (o instanceof Map<?, ?> owner && Boolean.TRUE.equals(owner.get("controller"))
-          && owner.get("kind") instanceof String kind && owner.get("name") instanceof String name
-          && controllers.contains(r.namespace() + "/" + kind + "/" + name)) {
-        return true;
-      }
-    }
-    return false;
+    ResourceRef owner = r.controller();
+    return owner != null
+        && controllers.contains(owner.namespace() + "/" + owner.kind() + "/" + owner.name());
   }
 }

@@ -183,8 +183,9 @@ final class Dependents {
   private void owned(Resource workload, Set<ResourceRef> out) {
     for (String k : byNamespace.getOrDefault(workload.namespace(), Set.of())) {
       Resource r = objects.get(k);
-      String[] owner = Owners.controller(r);
-      if (owner != null && owner[0].equals(workload.kind()) && owner[1].equals(workload.name())) {
+      ResourceRef owner = r.controller();
+      if (owner != null && owner.kind().equals(workload.kind())
+          && owner.name().equals(workload.name())) {
         out.add(r.ref());
       }
     }
