@@ -140,11 +140,6 @@ final class CelSupport {
     return asts;
   }
 
-  /** How many expressions the precompiled file offers (0 when there is none). */
-  int precompiledCount() {
-    return precompiled.size();
-  }
-
   static CelSupport get() {
     return INSTANCE;
   }
