@@ -22,6 +22,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -46,7 +47,8 @@ import picocli.CommandLine.Spec;
         "",
         "With --demo, an in-process Kubernetes API seeded with a demo cluster is watched "
         + "instead, its history is kept in a temporary directory, and reading the API needs no "
-        + "token.",
+        + "token; the demo cluster changes every 15 s (findings open, resolve, get suppressed) "
+        + "and alerts are logged on standard error.",
         "",
         "Configuration: a YAML file (--config), then environment variables (PLUMBLINE_*), then "
         + "flags, each overriding the one before; see docs/serve.md."})
@@ -55,8 +57,15 @@ final class ServeCommand implements Callable<Integer> {
   private static final java.util.logging.Logger MOCK_SERVER_LOG =
       java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
+  /** How often the demo cluster changes, a step of its story; short in tests. */
+  static final Duration DEMO_STEP = Duration.ofSeconds(15);
+  /** How often the demo records a posture snapshot (a trend within its first minute). */
+  static final Duration DEMO_SNAPSHOTS = Duration.ofSeconds(15);
+
   @Spec
   CommandSpec spec;
+
+  Duration demoStep = DEMO_STEP;
 
   @Option(names = "--config", paramLabel = "FILE", description = "The configuration file.")
   Path config;
@@ -189,11 +198,12 @@ final class ServeCommand implements Callable<Integer> {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       running.add(registry::close);
       KubernetesClient client;
+      DemoCluster demoCluster = null;
       if (demo) {
         // the in-process API server logs every request it answers: not for a user's terminal
         MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
-        DemoCluster cluster = running.add(DemoCluster.start());
-        client = cluster.client();
+        demoCluster = running.add(DemoCluster.start());
+        client = demoCluster.client();
       } else {
         client = running.add(ClusterConnection.open(cfg.cluster().kubeconfig(),
             cfg.cluster().context()));
@@ -203,10 +213,21 @@ final class ServeCommand implements Callable<Integer> {
               s.url() == null ? null : s.url().toString(), s.secret(), s.host(), s.port(),
               s.protocol(), s.batchSize(), s.batchInterval()))
           .toList();
+      Duration snapshots = cfg.cluster().snapshotInterval();
+      if (demo) {
+        // a newcomer sees alerts and a trend within a minute: alerts go to standard error
+        // unless sinks are configured, and snapshots are taken more often than the 1m minimum
+        // of the configuration (unless it sets cluster.snapshotInterval)
+        if (sinks.isEmpty()) {
+          sinks = List.of(SinkSettings.log("log"));
+        }
+        if (!settings.containsKey("cluster.snapshotInterval")) {
+          snapshots = DEMO_SNAPSHOTS;
+        }
+      }
       MonitorSettings monitorSettings = new MonitorSettings(cfg.cluster().name(),
           new LinkedHashSet<>(cfg.cluster().namespaces()), cfg.cluster().resyncPeriod(),
-          cfg.cluster().snapshotInterval(), cfg.alerts().minSeverity(), cfg.alerts().onResolve(),
-          sinks);
+          snapshots, cfg.alerts().minSeverity(), cfg.alerts().onResolve(), sinks);
       Monitor monitor = new Monitor(monitorSettings, client, store, options, registry,
           Clock.systemUTC());
       running.api = running.add(ApiServer.start(cfg.server(), store, library, registry,
@@ -221,6 +242,17 @@ final class ServeCommand implements Callable<Integer> {
       out.println("First scan of \"" + cfg.cluster().name() + "\" stored; watching for changes."
           + " Stop with Ctrl-C.");
       out.flush();
+      if (demoCluster != null) {
+        out.println("demo: the cluster changes every " + demoStep.toSeconds() + "s: watch "
+            + "findings open, resolve and get suppressed (alerts on standard error)");
+        out.flush();
+        running.add(demoCluster.startStory(store, cfg.cluster().name(), demoStep, line -> {
+          synchronized (out) {
+            out.println(line);
+            out.flush();
+          }
+        }));
+      }
       return running;
     } catch (ClusterException | RuntimeException e) {
       running.close();

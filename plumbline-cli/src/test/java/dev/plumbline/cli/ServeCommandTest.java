@@ -72,6 +72,29 @@ class ServeCommandTest {
   }
 
   @Test
+  void demoModeTellsItsStoryOneLineAStep() throws Exception {
+    ServeCommand command = parse("--demo", "--port", "0");
+    command.demoStep = java.time.Duration.ofSeconds(1);
+    StringWriter out = new StringWriter();
+    try (ServeCommand.Running running = command.start(new PrintWriter(out))) {
+      int port = running.port();
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+      while (!out.toString().contains("demo: an exception for")
+          && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(out.toString())
+          .contains("demo: a risky deployment shop/legacy-admin appeared")
+          .contains("demo: a fix landed: shop/legacy-admin")
+          .contains("demo: an exception for privileged-containers on "
+              + "Deployment/legacy/reporting");
+      JsonNode resolved = JSON.readTree(get(port,
+          "/api/v1/findings?status=resolved&namespace=shop&limit=200").body()).get("items");
+      assertThat(resolved.toString()).contains("legacy-admin");
+    }
+  }
+
+  @Test
   void withoutATokenOutsideDemoModeTheCommandRefusesToStart() {
     ServeCommand command = parse("--port", "0", "--set", "database.dataDir=" + dir);
     command.spec = new CommandLine(command).getCommandSpec();

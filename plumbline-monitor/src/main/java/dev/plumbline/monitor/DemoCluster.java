@@ -1,5 +1,6 @@
 package dev.plumbline.monitor;
 
+import dev.plumbline.store.Store;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.client.Config;
@@ -16,11 +17,14 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.function.Consumer;
 
 /**
  * A cluster to try {@code plumbline serve} without one: fabric8's mock API server in CRUD mode,
@@ -107,6 +111,20 @@ public final class DemoCluster implements AutoCloseable {
   /** A client of the demo cluster; closed with it. */
   public KubernetesClient client() {
     return client;
+  }
+
+  /**
+   * Starts the demo's story: the cluster changes over time so that findings open, resolve and
+   * get suppressed (see docs/monitoring.md). One step every {@code step} (15 s for
+   * {@code plumbline serve --demo}), each told by one line to {@code out}; closing the result
+   * stops what is left of it.
+   *
+   * @param store the store the monitor of this cluster writes (the story adds an exception)
+   * @param cluster the cluster's name in the store
+   */
+  public AutoCloseable startStory(Store store, String cluster, Duration step,
+      Consumer<String> out) {
+    return DemoStory.start(client, store, cluster, step, out, Clock.systemUTC());
   }
 
   @Override
