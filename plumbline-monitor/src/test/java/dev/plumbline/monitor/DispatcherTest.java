@@ -100,7 +100,9 @@ class DispatcherTest {
 
     await(() -> received().size() == 2);
     assertThat(received()).containsExactlyInAnyOrder("finding-0", "finding-1");
-    // Each alert backs off on its own (jitter), so the retries may split the batch.
+    // Each alert backs off on its own (jitter), so the retries may split the batch. The
+    // receiver has both before the dispatcher records the second delivery: wait for the store.
+    await(() -> store.alerts("hook", Alert.State.DELIVERED, 10).size() == 2);
     List<Alert> settled = store.alerts("hook", Alert.State.DELIVERED, 10);
     assertThat(settled).hasSize(2).allSatisfy(a -> {
       assertThat(a.attempts()).isPositive();
