@@ -215,6 +215,11 @@ public final class MonitorBenchmark {
       System.out.printf("first evaluation stored (Monitor.start)  %.1f s   (target <= 60 s)%n",
           firstSeconds);
       System.out.printf("open findings stored                     %d%n", open);
+      Timer scan = metrics.find("plumbline.scan").timer();
+      if (scan != null && scan.count() > 0) {
+        System.out.printf("  of which the full scan (read, judge, reconcile)  %.1f s;"
+            + " the rest is the watches' initial lists%n", scan.totalTime(TimeUnit.SECONDS));
+      }
       System.out.printf("heap after first scan (after GC)         %d MiB   (target <= 1536 MiB;"
           + " monitor's share ~%d MiB)%n", steady >> 20, (steady - baseline) >> 20);
       System.out.printf("heap peak (sum of pool peaks)            %d MiB   (max %d MiB)%n",
