@@ -1,5 +1,7 @@
 package dev.plumbline.server;
 
+import dev.plumbline.store.PostgresExtension;
+import dev.plumbline.store.PostgresServer;
 import dev.plumbline.store.Store;
 import org.junit.jupiter.api.extension.ExtendWith;
 

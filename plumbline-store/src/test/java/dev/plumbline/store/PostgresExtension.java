@@ -10,7 +10,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * {@code @BeforeAll} method, say). There is no skipping: without PostgreSQL binaries the tests
  * fail and say how to install them.
  */
-final class PostgresExtension implements ParameterResolver {
+public final class PostgresExtension implements ParameterResolver {
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(PostgresExtension.class);
 

@@ -30,8 +30,8 @@ import java.util.stream.Stream;
  * {@code /usr/lib/postgresql/<version>/bin} (Debian's {@code postgresql} package; the newest
  * version wins) and on the PATH.
  */
-final class PostgresServer implements AutoCloseable {
-  static final String USER = "plumbline";
+public final class PostgresServer implements AutoCloseable {
+  public static final String USER = "plumbline";
   private static final AtomicInteger DATABASES = new AtomicInteger();
 
   private final Path bin;
@@ -51,7 +51,7 @@ final class PostgresServer implements AutoCloseable {
   }
 
   /** Makes and starts a new server. */
-  static PostgresServer start() {
+  public static PostgresServer start() {
     Path bin = binaries();
     String runAs = isRoot() ? "postgres" : null;
     Path dir;
@@ -101,7 +101,7 @@ final class PostgresServer implements AutoCloseable {
    * Starts the server again after {@link #crash()}, on the same port with the same data, and
    * waits until it accepts connections (crash recovery may still run when pg_ctl returns).
    */
-  void restart() {
+  public void restart() {
     if (running) {
       return;
     }
@@ -128,22 +128,22 @@ final class PostgresServer implements AutoCloseable {
   }
 
   /** Stops the server at once, as a crash would (immediate shutdown, no checkpoint). */
-  void crash() {
+  public void crash() {
     run(60, bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w",
         "stop");
     running = false;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  String jdbcUrl(String database) {
+  public String jdbcUrl(String database) {
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
   }
 
   /** Creates a new empty database; returns its JDBC URL. */
-  String newDatabase() {
+  public String newDatabase() {
     String name = "t" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
     try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), USER, "");
         Statement s = c.createStatement()) {
@@ -213,7 +213,7 @@ final class PostgresServer implements AutoCloseable {
   }
 
   /** The directory with initdb, pg_ctl and postgres; fails when there is none. */
-  static Path binaries() {
+  public static Path binaries() {
     List<Path> candidates = new ArrayList<>();
     String configured = System.getenv("PLUMBLINE_PG_BIN");
     if (configured != null && !configured.isBlank()) {
