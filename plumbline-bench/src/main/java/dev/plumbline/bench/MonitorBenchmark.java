@@ -1,6 +1,7 @@
 package dev.plumbline.bench;
 
 import dev.plumbline.control.Library;
+import dev.plumbline.monitor.DemoCluster;
 import dev.plumbline.monitor.Monitor;
 import dev.plumbline.monitor.MonitorSettings;
 import dev.plumbline.scan.ScanOptions;
@@ -14,14 +15,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.ServerRequest;
-import io.fabric8.mockwebserver.ServerResponse;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -35,11 +29,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -124,23 +116,9 @@ public final class MonitorBenchmark {
       data = Files.createTempDirectory("plumbline-monitor-bench-db");
     }
 
-    Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
-        expectations, new KubernetesMixedDispatcher(expectations), false) {
-      @Override
-      protected Config initConfig() {
-        Config config = super.initConfig();
-        config.setRequestRetryBackoffLimit(1);
-        return config;
-      }
-    };
-    server.init();
-    KubernetesClient client = server.createClient();
-    try (Store store = Store.embedded(data)) {
-      run(client, store, dir, changes, createBudget, threads);
-    } finally {
-      client.close();
-      server.destroy();
+    try (DemoCluster cluster = DemoCluster.empty();
+        Store store = Store.embedded(data)) {
+      run(cluster.client(), store, dir, changes, createBudget, threads);
     }
     System.exit(0);
   }

@@ -45,6 +45,26 @@ public final class DemoCluster implements AutoCloseable {
 
   /** Starts the mock API server and creates the demo's objects. */
   public static DemoCluster start() {
+    DemoCluster cluster = empty();
+    KubernetesClient client = cluster.client;
+    KubernetesMockServer server = cluster.server;
+    try {
+      for (HasMetadata object : objects(client)) {
+        client.resource(object).create();
+      }
+    } catch (RuntimeException e) {
+      client.close();
+      server.destroy();
+      throw e;
+    }
+    return new DemoCluster(server, client);
+  }
+
+  /**
+   * Starts the mock API server (CRUD mode, in-process) with no objects: for benchmarks and tests
+   * that bring their own.
+   */
+  public static DemoCluster empty() {
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
         expectations, new KubernetesMixedDispatcher(expectations), false) {
@@ -56,17 +76,7 @@ public final class DemoCluster implements AutoCloseable {
       }
     };
     server.init();
-    KubernetesClient client = server.createClient();
-    try {
-      for (HasMetadata object : objects(client)) {
-        client.resource(object).create();
-      }
-    } catch (RuntimeException e) {
-      client.close();
-      server.destroy();
-      throw e;
-    }
-    return new DemoCluster(server, client);
+    return new DemoCluster(server, server.createClient());
   }
 
   /** The demo's objects, in creation order. */
