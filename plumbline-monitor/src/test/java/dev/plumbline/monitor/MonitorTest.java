@@ -65,11 +65,11 @@ class MonitorTest {
 
   @AfterEach
   void tearDown() {
+    api.close(); // before the monitor's watches: see ClusterWatcherTest.stop
     if (monitor != null) {
       monitor.close();
     }
     store.close();
-    api.close();
   }
 
   private Monitor start(boolean alertOnResolve) throws Exception {
