@@ -31,6 +31,7 @@ public final class Store implements AutoCloseable {
   private final Snapshots snapshots;
   private final ExceptionStore exceptions;
   private final FindingQueries queries;
+  private final AdmissionEvents admission;
 
   private Store(Db db) {
     this.db = db;
@@ -40,6 +41,7 @@ public final class Store implements AutoCloseable {
     this.snapshots = new Snapshots(db);
     this.exceptions = new ExceptionStore(db);
     this.queries = new FindingQueries(db, controls);
+    this.admission = new AdmissionEvents(db);
   }
 
   /**
@@ -235,6 +237,23 @@ public final class Store implements AutoCloseable {
         .filter(e -> e.appliesTo(cluster))
         .map(StoredException::toPolicyException)
         .toList());
+  }
+
+  // Admission
+
+  /** Records admission events in one transaction; returns how many. */
+  public int recordAdmissionEvents(List<AdmissionEvent> events) {
+    return admission.record(events);
+  }
+
+  /**
+   * A page of admission events, newest first; each filter may be null for any.
+   *
+   * @param action AUDIT, WARN, ENFORCE or MUTATE
+   */
+  public Page<AdmissionEvent> admissionEvents(String cluster, String action, String namespace,
+      String controlId, int offset, int limit) {
+    return admission.page(cluster, action, namespace, controlId, offset, limit);
   }
 
   // Alerts

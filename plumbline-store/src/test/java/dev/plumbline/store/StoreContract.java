@@ -838,7 +838,45 @@ abstract class StoreContract {
     store.close();
     store = reopen();
     assertThat(store.findings(FindingQuery.all()).total()).isEqualTo(1);
-    assertThat(migrations()).containsExactly("1");
+    assertThat(migrations()).containsExactly("1", "2");
+  }
+
+  @Test
+  void recordsAdmissionEventsAndPagesThemNewestFirst() {
+    ResourceRef web = new ResourceRef("apps/v1", "Deployment", "shop", "web");
+    List<AdmissionEvent> events = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      events.add(new AdmissionEvent(0, t(i), PROD, "uid-" + i, "CREATE", web, "alice",
+          i % 2 == 0 ? "AUDIT" : "ENFORCE", i % 2 == 0, "privileged-containers",
+          "spec.template.spec.containers[0].securityContext.privileged", "privileged: true"));
+    }
+    events.add(new AdmissionEvent(0, t(9), STAGING, "uid-9", "UPDATE",
+        new ResourceRef("v1", "Pod", null, "p"), null, "MUTATE", true, "missing-seccomp-profile",
+        null, "x".repeat(5000)));
+    assertThat(store.recordAdmissionEvents(events)).isEqualTo(6);
+
+    Page<AdmissionEvent> all = store.admissionEvents(null, null, null, null, 0, 4);
+    assertThat(all.total()).isEqualTo(6);
+    assertThat(all.items()).extracting(AdmissionEvent::reviewUid)
+        .containsExactly("uid-9", "uid-4", "uid-3", "uid-2");
+    assertThat(all.hasMore()).isTrue();
+    AdmissionEvent mutated = all.items().get(0);
+    assertThat(mutated.resource().namespace()).isEmpty();
+    assertThat(mutated.user()).isNull();
+    assertThat(mutated.path()).isNull();
+    assertThat(mutated.message()).hasSize(4000);
+    assertThat(mutated.id()).isPositive();
+    assertThat(mutated.at()).isEqualTo(t(9));
+
+    Page<AdmissionEvent> audited = store.admissionEvents(PROD, "AUDIT", "shop",
+        "privileged-containers", 1, 10);
+    assertThat(audited.total()).isEqualTo(3);
+    assertThat(audited.items()).extracting(AdmissionEvent::reviewUid)
+        .containsExactly("uid-2", "uid-0");
+    assertThat(audited.items().get(0).allowed()).isTrue();
+    assertThat(audited.items().get(0).resource()).isEqualTo(web);
+    assertThat(store.admissionEvents(null, "WARN", null, null, 0, 10).total()).isZero();
+    assertThat(store.recordAdmissionEvents(List.of())).isZero();
   }
 
   /** The versions in Flyway's schema history. */
