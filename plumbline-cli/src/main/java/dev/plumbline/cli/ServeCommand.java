@@ -13,6 +13,7 @@ import dev.plumbline.scan.ScanOptions;
 import dev.plumbline.scan.Selection;
 import dev.plumbline.server.ApiServer;
 import dev.plumbline.server.ServeConfig;
+import dev.plumbline.server.admission.Admission;
 import dev.plumbline.store.Store;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -230,12 +231,29 @@ final class ServeCommand implements Callable<Integer> {
           snapshots, cfg.alerts().minSeverity(), cfg.alerts().onResolve(), sinks);
       Monitor monitor = new Monitor(monitorSettings, client, store, options, registry,
           Clock.systemUTC());
+      Admission admission = null;
+      if (cfg.admission().enabled()) {
+        try {
+          // cross-object controls are judged with what the monitor knows of the cluster
+          admission = running.add(Admission.create(cfg.admission(), library, options, store,
+              cfg.cluster().name(), monitor::inventory, registry, Clock.systemUTC()));
+        } catch (IllegalArgumentException e) {
+          throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+      }
       running.api = running.add(ApiServer.start(cfg.server(), store, library, registry,
-          monitor::ready, Clock.systemUTC()));
+          monitor::ready, Clock.systemUTC(), admission));
       String scheme = cfg.server().tls() != null ? "https" : "http";
       out.println("Plumbline is serving on " + scheme + "://localhost:" + running.port()
           + "/api/v1 (cluster \"" + cfg.cluster().name() + "\", " + cfg.database() + ")"
           + (demo ? "; demo mode: reading needs no token" : ""));
+      if (admission != null) {
+        out.println("Admission control on " + scheme + "://localhost:" + running.port()
+            + "/admission/validate and /admission/mutate (failure policy "
+            + cfg.admission().failurePolicy().name().toLowerCase(java.util.Locale.ROOT)
+            + (scheme.equals("http") ? "; the API server calls webhooks over HTTPS only" : "")
+            + ")");
+      }
       out.flush();
       running.add(monitor);
       monitor.start();

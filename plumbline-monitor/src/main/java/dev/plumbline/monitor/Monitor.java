@@ -84,6 +84,8 @@ public final class Monitor implements AutoCloseable {
   private ClusterWatcher watcher;
   private Dispatcher dispatcher;
   private volatile boolean ready;
+  /** The objects last evaluated, for admission control's cross-object lookups. */
+  private volatile Inventory inventory = Inventory.EMPTY;
   /** Whether events are evaluated as they come (after the first scan). */
   private volatile boolean watching;
   private volatile boolean closed;
@@ -117,6 +119,15 @@ public final class Monitor implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+  }
+
+  /**
+   * Every object the monitor knows, as of its last evaluation: what admission control judges
+   * cross-object controls with. Empty before the first scan; it lags the cluster by the time
+   * changes take to be evaluated.
+   */
+  public Inventory inventory() {
+    return inventory;
   }
 
   /**
@@ -324,6 +335,7 @@ public final class Monitor implements AutoCloseable {
   private ReconcileResult evaluate(Set<ResourceRef> refs) {
     Scanner scanner = new Scanner(withStoredExceptions());
     Inventory inventory = Inventory.of(known.all());
+    this.inventory = inventory;
     List<Finding> open = new ArrayList<>();
     List<Suppressed> suppressed = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -395,6 +407,7 @@ public final class Monitor implements AutoCloseable {
     ScanOptions withExceptions = withStoredExceptions();
     List<Resource> resources = known.snapshot();
     ScanResult result = new Scanner(withExceptions).scan(resources, errors, notes, 0);
+    this.inventory = Inventory.of(resources);
     Scope scope;
     if (unread.isEmpty()) {
       scope = Scope.cluster();

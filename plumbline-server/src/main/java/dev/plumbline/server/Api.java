@@ -9,6 +9,7 @@ import dev.plumbline.control.Library;
 import dev.plumbline.control.PatchOp;
 import dev.plumbline.control.Severity;
 import dev.plumbline.resource.ResourceRef;
+import dev.plumbline.store.AdmissionEvent;
 import dev.plumbline.store.Alert;
 import dev.plumbline.store.AuditEntry;
 import dev.plumbline.store.ExceptionSpec;
@@ -135,6 +136,16 @@ final class Api {
         List.of(q("sink", "string", "a sink name"),
             q("state", "string", "pending, claimed, delivered, dead"),
             q("limit", "integer", "1 to 1000 (default 100)")), this::alerts));
+    r.add(get("/admission/events", "admission", "What admission control audited, warned"
+        + " about, denied and mutated, newest first", List.of(
+            q("cluster", "string", CLUSTER),
+            q("action", "string", "audit, warn, enforce or mutate"),
+            q("namespace", "string", "a namespace"),
+            q("control", "string", "a control id"),
+            q("limit", "integer", "page size, 1 to 1000 (default 50)"),
+            q("offset", "integer", "events to skip"),
+            q("cursor", "string", "the nextCursor of the previous page")),
+        this::admissionEvents));
     return r;
   }
 
@@ -847,6 +858,45 @@ final class Api {
   }
 
   // Alerts
+
+  private Object admissionEvents(Request req) {
+    String action = req.string("action");
+    if (action != null) {
+      action = action.toUpperCase(Locale.ROOT);
+      if (!Set.of("AUDIT", "WARN", "ENFORCE", "MUTATE").contains(action)) {
+        throw ApiError.badParameter("action", "expected audit, warn, enforce or mutate: "
+            + req.string("action"));
+      }
+    }
+    int limit = req.integer("limit", 1, FindingQuery.MAX_LIMIT, 50);
+    int offset = offset(req);
+    Page<AdmissionEvent> page = store.admissionEvents(req.string("cluster"), action,
+        req.string("namespace"), req.string("control"), offset, limit);
+    List<Map<String, Object>> items = new ArrayList<>();
+    for (AdmissionEvent e : page.items()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", e.id());
+      m.put("at", e.at());
+      m.put("cluster", e.cluster());
+      m.put("reviewUid", e.reviewUid());
+      m.put("operation", e.operation());
+      m.put("resource", resource(e.resource()));
+      m.put("user", e.user());
+      m.put("action", e.action().toLowerCase(Locale.ROOT));
+      m.put("allowed", e.allowed());
+      m.put("control", e.controlId());
+      m.put("path", e.path());
+      m.put("message", e.message());
+      items.add(m);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("items", items);
+    out.put("total", page.total());
+    out.put("offset", page.offset());
+    out.put("limit", page.limit());
+    out.put("nextCursor", page.hasMore() ? cursor(offset + page.items().size()) : null);
+    return out;
+  }
 
   private Object alerts(Request req) {
     String sink = req.string("sink");

@@ -1,6 +1,7 @@
 package dev.plumbline.server;
 
 import dev.plumbline.control.Library;
+import dev.plumbline.server.admission.Admission;
 import dev.plumbline.store.Store;
 import dev.plumbline.store.StoreException;
 import io.javalin.Javalin;
@@ -39,6 +40,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class ApiServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ApiServer.class.getName());
 
+  private static final ObjectMapper JSON = JsonMapper.builder().build();
+
   private final Javalin app;
 
   private ApiServer(Javalin app) {
@@ -59,6 +62,18 @@ public final class ApiServer implements AutoCloseable {
    */
   public static ApiServer start(ServerSettings settings, Store store, Library library,
       PrometheusMeterRegistry metrics, BooleanSupplier ready, Clock clock) {
+    return start(settings, store, library, metrics, ready, clock, null);
+  }
+
+  /**
+   * Starts serving, with admission control at {@code POST /admission/validate} and
+   * {@code POST /admission/mutate} when {@code admission} is not null (docs/admission.md). The
+   * API server calls these without a bearer token: serve them over TLS.
+   *
+   * @see #start(ServerSettings, Store, Library, PrometheusMeterRegistry, BooleanSupplier, Clock)
+   */
+  public static ApiServer start(ServerSettings settings, Store store, Library library,
+      PrometheusMeterRegistry metrics, BooleanSupplier ready, Clock clock, Admission admission) {
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(library, "library");
@@ -74,7 +89,9 @@ public final class ApiServer implements AutoCloseable {
 
     Javalin app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
-      config.http.maxRequestSize = settings.maxBodyBytes();
+      // each route checks its own limit; this one only has to let the largest through
+      config.http.maxRequestSize = Math.max(settings.maxBodyBytes(),
+          admission == null ? 0 : admission.settings().maxBodyBytes() + 1);
       config.jetty.host = settings.host();
       config.jetty.port = settings.port();
       if (tls != null) {
@@ -108,6 +125,10 @@ public final class ApiServer implements AutoCloseable {
         ctx.contentType("application/json");
         ctx.result(openApi);
       });
+      if (admission != null) {
+        config.routes.post("/admission/validate", ctx -> admit(ctx, admission, false));
+        config.routes.post("/admission/mutate", ctx -> admit(ctx, admission, true));
+      }
       for (Route route : api.routes()) {
         io.javalin.http.Handler h = ctx -> handle(ctx, route, auth, json, meters,
             settings.maxBodyBytes());
@@ -185,6 +206,29 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
+  /** Answers an AdmissionReview; a body over the limit is refused unread (400). */
+  private static void admit(Context ctx, Admission admission, boolean mutate) {
+    long max = admission.settings().maxBodyBytes();
+    Admission.Answer answer;
+    if (ctx.contentLength() > max) {
+      answer = admission.tooLarge();
+      ctx.header("Connection", "close");
+    } else {
+      byte[] body;
+      try {
+        body = ctx.req().getInputStream().readNBytes((int) max + 1);
+      } catch (java.io.IOException e) {
+        error(ctx, null, 400, "cannot read the request body: " + e.getMessage(), null);
+        return;
+      }
+      answer = body.length > max ? admission.tooLarge()
+          : mutate ? admission.mutate(body) : admission.validate(body);
+    }
+    ctx.status(answer.status());
+    ctx.contentType("application/json");
+    ctx.result(answer.body());
+  }
+
   private static void plain(Context ctx, int status, String text) {
     ctx.status(status);
     ctx.contentType("text/plain; charset=utf-8");
@@ -201,7 +245,7 @@ public final class ApiServer implements AutoCloseable {
     }
     ctx.status(status);
     ctx.contentType("application/json");
-    ctx.result(json.writeValueAsBytes(body));
+    ctx.result((json == null ? JSON : json).writeValueAsBytes(body));
   }
 
   /** What the router serves, as {@code METHOD path}: for the test against the OpenAPI document. */

@@ -6,6 +6,7 @@ import dev.plumbline.control.Severity;
 import dev.plumbline.resource.FieldPath;
 import dev.plumbline.resource.InputException;
 import dev.plumbline.resource.YamlFile;
+import dev.plumbline.server.admission.AdmissionSettings;
 import dev.plumbline.store.Store;
 import java.io.IOException;
 import java.net.URI;
@@ -34,9 +35,10 @@ import java.util.TreeSet;
  * @param cluster which cluster is watched, and how often it is resynced and snapshotted
  * @param scan what is evaluated
  * @param alerts where changes are sent
+ * @param admission admission control (docs/admission.md)
  */
 public record ServeConfig(ServerSettings server, Database database, Cluster cluster, Scan scan,
-    Alerts alerts) {
+    Alerts alerts, AdmissionSettings admission) {
 
   /** The environment variables read, and the key each one sets. */
   public static final Map<String, String> ENVIRONMENT = envKeys();
@@ -150,19 +152,23 @@ public record ServeConfig(ServerSettings server, Database database, Cluster clus
     }
   }
 
-  private static final Map<String, Set<String>> KEYS = Map.of(
-      "", Set.of("server", "database", "cluster", "scan", "alerts"),
-      "server", Set.of("port", "address", "demo", "maxBodyBytes", "tls", "tokens"),
-      "server.tls", Set.of("certificate", "key", "keystore", "keystorePassword",
-          "keystorePasswordFile"),
-      "server.tokens[]", Set.of("name", "token", "tokenFile", "role"),
-      "database", Set.of("url", "user", "password", "passwordFile", "dataDir"),
-      "cluster", Set.of("name", "kubeconfig", "context", "namespaces", "resyncPeriod",
-          "snapshotInterval"),
-      "scan", Set.of("pssVersion", "frameworks", "controls", "customControls", "severity"),
-      "alerts", Set.of("minSeverity", "onResolve", "sinks"),
-      "alerts.sinks[]", Set.of("name", "type", "url", "secret", "secretFile", "host", "port",
-          "protocol", "batchSize", "batchInterval"));
+  private static final Map<String, Set<String>> KEYS = Map.ofEntries(
+      Map.entry("", Set.of("server", "database", "cluster", "scan", "alerts", "admission")),
+      Map.entry("server", Set.of("port", "address", "demo", "maxBodyBytes", "tls", "tokens")),
+      Map.entry("server.tls", Set.of("certificate", "key", "keystore", "keystorePassword",
+          "keystorePasswordFile")),
+      Map.entry("server.tokens[]", Set.of("name", "token", "tokenFile", "role")),
+      Map.entry("database", Set.of("url", "user", "password", "passwordFile", "dataDir")),
+      Map.entry("cluster", Set.of("name", "kubeconfig", "context", "namespaces", "resyncPeriod",
+          "snapshotInterval")),
+      Map.entry("scan", Set.of("pssVersion", "frameworks", "controls", "customControls",
+          "severity")),
+      Map.entry("alerts", Set.of("minSeverity", "onResolve", "sinks")),
+      Map.entry("admission", Set.of("enabled", "action", "failurePolicy", "timeout",
+          "maxBodyBytes", "exemptNamespaces", "frameworks", "controls", "namespaces")),
+      Map.entry("admission.namespaces[]", Set.of("names", "action", "frameworks", "controls")),
+      Map.entry("alerts.sinks[]", Set.of("name", "type", "url", "secret", "secretFile", "host",
+          "port", "protocol", "batchSize", "batchInterval")));
 
   /** Scalar keys that flags (dotted keys) and environment variables may set. */
   static final Set<String> SETTABLE = settable();
@@ -176,7 +182,9 @@ public record ServeConfig(ServerSettings server, Database database, Cluster clus
       for (String k : keys) {
         String key = section + "." + k;
         if (!KEYS.containsKey(key) && !key.equals("server.tokens")
-            && !key.equals("alerts.sinks") && !key.equals("scan.severity")) {
+            && !key.equals("alerts.sinks") && !key.equals("scan.severity")
+            && !key.equals("admission.frameworks") && !key.equals("admission.controls")
+            && !key.equals("admission.namespaces")) {
           out.add(key);
         }
       }
@@ -452,7 +460,126 @@ public record ServeConfig(ServerSettings server, Database database, Cluster clus
     }
 
     ServeConfig read() {
-      return new ServeConfig(server(), database(), cluster(), scan(), alerts());
+      return new ServeConfig(server(), database(), cluster(), scan(), alerts(), admission());
+    }
+
+    private AdmissionSettings admission() {
+      AdmissionSettings a = AdmissionSettings.DISABLED
+          .withEnabled(bool(value("admission.enabled"), false));
+      Value action = value("admission.action");
+      if (action != null) {
+        a = a.withAction(action(action));
+      }
+      Value policy = value("admission.failurePolicy");
+      if (policy != null) {
+        try {
+          a = a.withFailurePolicy(AdmissionSettings.FailurePolicy.parse(string(policy, "")));
+        } catch (IllegalArgumentException e) {
+          throw policy.error(e.getMessage());
+        }
+      }
+      Value timeout = value("admission.timeout");
+      if (timeout != null) {
+        Duration d = duration(timeout, null);
+        if (d.toMillis() < 10 || d.compareTo(Duration.ofSeconds(30)) > 0) {
+          throw timeout.error("must be 10ms to 30s (the API server waits at most 30s)");
+        }
+        a = a.withTimeout(d);
+      }
+      a = a.withMaxBodyBytes(integer(value("admission.maxBodyBytes"),
+          (int) AdmissionSettings.DEFAULT_MAX_BODY, 1024, 64 << 20));
+      Value exempt = value("admission.exemptNamespaces");
+      if (exempt != null) {
+        a = a.withExemptNamespaces(list(exempt));
+      }
+      a = a.withFrameworks(actions(value("admission.frameworks"), false, null));
+      java.util.Set<String> remediate = new TreeSet<>();
+      a = a.withControls(actions(value("admission.controls"), true, remediate));
+      a = a.withRemediate(remediate);
+      List<AdmissionSettings.NamespaceRule> rules = new ArrayList<>();
+      Object node = root.get("admission") instanceof Map<?, ?> m ? m.get("namespaces") : null;
+      List<?> list = node instanceof List<?> l ? l : List.of();
+      for (int i = 0; i < list.size(); i++) {
+        Map<?, ?> m = (Map<?, ?>) list.get(i);
+        FieldPath at = FieldPath.of("admission", "namespaces", i);
+        String label = "admission.namespaces[" + i + "]";
+        Value names = item(m, "names", at, label);
+        List<String> n = list(names);
+        if (n.isEmpty()) {
+          throw new InputException(fileName, doc.lineOf(at), label
+              + ".names: required (namespace names; * matches any characters)");
+        }
+        Value ruleAction = item(m, "action", at, label);
+        rules.add(new AdmissionSettings.NamespaceRule(n,
+            ruleAction == null ? null : action(ruleAction),
+            actions(item(m, "frameworks", at, label), false, null),
+            actions(item(m, "controls", at, label), false, null)));
+      }
+      return a.withNamespaces(rules);
+    }
+
+    private static AdmissionSettings.Action action(Value v) {
+      try {
+        return AdmissionSettings.Action.parse(string(v, ""));
+      } catch (IllegalArgumentException e) {
+        throw v.error(e.getMessage());
+      }
+    }
+
+    /**
+     * A map of ids to actions; with {@code remediate} not null, a value may also be a mapping
+     * {@code {action: warn, remediate: auto}}.
+     */
+    private Map<String, AdmissionSettings.Action> actions(Value v, boolean withRemediate,
+        java.util.Set<String> remediate) {
+      Map<String, AdmissionSettings.Action> out = new LinkedHashMap<>();
+      if (v == null) {
+        return out;
+      }
+      if (!(v.value() instanceof Map<?, ?> m)) {
+        throw v.error("must map ids to off, audit, warn or enforce");
+      }
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        String id = String.valueOf(e.getKey());
+        Value entry = new Value(e.getValue(), v.source(), lineIn(v, id), v.key() + "." + id);
+        if (e.getValue() instanceof Map<?, ?> settings) {
+          if (!withRemediate) {
+            throw entry.error("must be off, audit, warn or enforce");
+          }
+          for (Object k : settings.keySet()) {
+            if (!"action".equals(k) && !"remediate".equals(k)) {
+              throw entry.error(k + ": unknown setting (known: action, remediate)");
+            }
+          }
+          if (settings.get("action") != null) {
+            out.put(id, action(new Value(settings.get("action"), v.source(), entry.line(),
+                entry.key() + ".action")));
+          }
+          Object r = settings.get("remediate");
+          if (r != null) {
+            String how = String.valueOf(r).strip().toLowerCase(Locale.ROOT);
+            if (how.equals("auto")) {
+              remediate.add(id);
+            } else if (!how.equals("off")) {
+              throw entry.error("remediate: expected auto or off: " + r);
+            }
+          }
+        } else {
+          out.put(id, action(entry));
+        }
+      }
+      return out;
+    }
+
+    private int lineIn(Value v, String id) {
+      if (doc == null || !v.source().equals(fileName)) {
+        return v.line();
+      }
+      FieldPath path = FieldPath.ROOT;
+      for (String part : v.key().replaceAll("\\[(\\d+)]", ".$1").split("\\.")) {
+        path = part.matches("\\d+") ? path.index(Integer.parseInt(part)) : path.key(part);
+      }
+      return doc.lineOf(path.key(id));
     }
 
     private ServerSettings server() {
