@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.plumbline.control.PolicyVersion;
 import dev.plumbline.control.Severity;
 import dev.plumbline.resource.InputException;
+import dev.plumbline.server.admission.AdmissionSettings;
+import dev.plumbline.server.admission.AdmissionSettings.Action;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -253,6 +255,72 @@ class ServeConfigTest {
         """), NO_ENV, Map.of());
     assertThat(c.server().tls().keystore()).isEqualTo(dir.resolve("server.p12"));
     assertThat(c.server().tls().keystorePassword()).isEqualTo("changeit");
+  }
+
+  @Test
+  void readsTheAdmissionSection() throws Exception {
+    ServeConfig off = ServeConfig.load(null, NO_ENV, Map.of());
+    assertThat(off.admission()).isEqualTo(AdmissionSettings.DISABLED);
+    ServeConfig c = ServeConfig.load(write("""
+        admission:
+          enabled: true
+          action: audit
+          failurePolicy: closed
+          timeout: 500ms
+          maxBodyBytes: 1048576
+          exemptNamespaces: [kube-system, tools]
+          frameworks:
+            pss-baseline: enforce
+          controls:
+            privileged-containers: enforce
+            missing-seccomp-profile: {action: warn, remediate: auto}
+            privilege-escalation-allowed: {remediate: auto}
+          namespaces:
+            - names: ["prod-*", payments]
+              action: warn
+              frameworks: {pss-restricted: enforce}
+        """), NO_ENV, Map.of("admission.action", "warn"));
+    AdmissionSettings a = c.admission();
+    assertThat(a.enabled()).isTrue();
+    assertThat(a.action()).isEqualTo(Action.WARN);
+    assertThat(a.failurePolicy()).isEqualTo(AdmissionSettings.FailurePolicy.CLOSED);
+    assertThat(a.timeout()).isEqualTo(Duration.ofMillis(500));
+    assertThat(a.maxBodyBytes()).isEqualTo(1 << 20);
+    assertThat(a.exemptNamespaces()).containsExactly("kube-system", "tools");
+    assertThat(a.frameworks()).containsExactly(Map.entry("pss-baseline", Action.ENFORCE));
+    assertThat(a.controls()).containsExactly(Map.entry("privileged-containers", Action.ENFORCE),
+        Map.entry("missing-seccomp-profile", Action.WARN));
+    assertThat(a.remediate()).containsExactly("missing-seccomp-profile",
+        "privilege-escalation-allowed");
+    assertThat(a.namespaces()).singleElement().satisfies(rule -> {
+      assertThat(rule.names()).containsExactly("prod-*", "payments");
+      assertThat(rule.action()).isEqualTo(Action.WARN);
+      assertThat(rule.matches("prod-eu")).isTrue();
+      assertThat(rule.matches("preprod-eu")).isFalse();
+      assertThat(rule.frameworks()).containsEntry("pss-restricted", Action.ENFORCE);
+    });
+  }
+
+  @Test
+  void reportsBadAdmissionSettingsWithFileLineAndField() throws Exception {
+    assertThat(error("admission:\n  action: block\n").getMessage())
+        .contains(":2: admission.action: expected off, audit, warn or enforce: block");
+    assertThat(error("admission:\n  failurePolicy: maybe\n").getMessage())
+        .contains(":2: admission.failurePolicy: expected open or closed");
+    assertThat(error("admission:\n  timeout: 1m\n").getMessage())
+        .contains(":2: admission.timeout: must be 10ms to 30s");
+    assertThat(error("admission:\n  controls:\n    a: x\n    b: deny\n").getMessage())
+        .contains(":3: admission.controls.a: expected off");
+    assertThat(error("admission:\n  controls:\n    a: {remediate: yes-please}\n").getMessage())
+        .contains(":3: admission.controls.a: remediate: expected auto or off");
+    assertThat(error("admission:\n  frameworks:\n    cis: {action: warn}\n").getMessage())
+        .contains(":3: admission.frameworks.cis: must be off, audit, warn or enforce");
+    assertThat(error("admission:\n  namespaces:\n    - action: warn\n").getMessage())
+        .contains(":3: admission.namespaces[0].names: required");
+    assertThat(error("admission:\n  namespaces:\n    - names: [a]\n      labels: {}\n")
+        .getMessage()).contains(":4: admission.namespaces[].labels: unknown setting");
+    assertThat(error("admission:\n  mode: strict\n").getMessage())
+        .contains(":2: admission.mode: unknown setting");
   }
 
   @Test
