@@ -238,7 +238,7 @@ public final class Admission implements AutoCloseable {
     }
   }
 
-  private static Set<String> kinds(Control c) {
+  static Set<String> kinds(Control c) {
     if (c.target() == dev.plumbline.control.Target.RESOURCE || !c.kinds().isEmpty()) {
       return c.kinds().isEmpty() ? dev.plumbline.resource.Workload.kinds() : c.kinds();
     }
