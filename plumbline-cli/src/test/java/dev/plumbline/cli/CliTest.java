@@ -303,4 +303,22 @@ class CliTest {
     assertThat(escape.get("controls").toString()).contains("\"privileged-containers\"");
     assertThat(run("frameworks", "show", "nope").code()).isEqualTo(2);
   }
+
+  @Test
+  void admissionManifestsPrintTheWebhooksAndAreValidYaml() throws Exception {
+    Run run = run("admission", "manifests", "--namespace", "security", "--cert-manager");
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out()).contains("kind: ValidatingWebhookConfiguration",
+        "kind: MutatingWebhookConfiguration", "kind: Certificate",
+        "cert-manager.io/inject-ca-from: security/plumbline-webhook");
+    assertThat(new org.snakeyaml.engine.v2.api.Load(
+        org.snakeyaml.engine.v2.api.LoadSettings.builder().build())
+        .loadAllFromString(run.out())).hasSize(5);
+    Run generated = run("admission", "manifests");
+    assertThat(generated.code()).isZero();
+    assertThat(generated.out()).contains("caBundle: ", "type: kubernetes.io/tls");
+    Run bad = run("admission", "manifests", "--namespace", "Not_A_Name");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--namespace: not a namespace name");
+  }
 }

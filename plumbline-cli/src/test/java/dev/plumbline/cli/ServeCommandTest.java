@@ -72,6 +72,39 @@ class ServeCommandTest {
   }
 
   @Test
+  void admissionControlJudgesWithTheMonitorsInventory() throws Exception {
+    ServeCommand command = parse("--demo", "--port", "0", "--set", "admission.enabled=true",
+        "--set", "admission.action=enforce");
+    StringWriter out = new StringWriter();
+    try (ServeCommand.Running running = command.start(new PrintWriter(out))) {
+      int port = running.port();
+      assertThat(out.toString()).contains("Admission control on http://localhost:" + port
+          + "/admission/validate");
+      String review = """
+          {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+           "request": {"uid": "u-1", "operation": "CREATE", "namespace": "shop",
+            "object": {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+             "spec": {"containers": [{"name": "c", "image": "nginx",
+              "securityContext": {"privileged": true}}]}}}}
+          """;
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + port + "/admission/validate"))
+          .POST(HttpRequest.BodyPublishers.ofString(review))
+          .header("Content-Type", "application/json").build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      JsonNode response = JSON.readTree(r.body()).get("response");
+      assertThat(response.get("allowed").asBoolean()).isFalse();
+      assertThat(response.get("status").get("message").asString())
+          .contains("privileged-containers");
+      // cross-object controls are judged with what the monitor knows, and only warn
+      assertThat(response.get("warnings").toString()).contains("unisolated-workloads");
+      assertThat(get(port, "/metrics").body())
+          .contains("plumbline_admission_reviews_total{decision=\"denied\"");
+    }
+  }
+
+  @Test
   void demoModeTellsItsStoryOneLineAStep() throws Exception {
     ServeCommand command = parse("--demo", "--port", "0");
     command.demoStep = java.time.Duration.ofSeconds(1);
