@@ -341,5 +341,8 @@ class ServeConfigTest {
         ServeConfig.SinkType.WEBHOOK, ServeConfig.SinkType.SLACK, ServeConfig.SinkType.SYSLOG,
         ServeConfig.SinkType.LOG);
     assertThat(c.cluster().namespaces()).containsExactly("web", "batch");
+    assertThat(c.admission().enabled()).isTrue();
+    assertThat(c.admission().remediate()).containsExactly("missing-seccomp-profile");
+    assertThat(c.admission().namespaces()).hasSize(1);
   }
 }
