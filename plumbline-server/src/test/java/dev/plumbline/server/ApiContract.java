@@ -562,6 +562,7 @@ abstract class ApiContract {
       "GET /api/v1/controls/{id}", "GET /api/v1/frameworks",
       "GET /api/v1/frameworks/{id}/compliance", "GET /api/v1/history/trends",
       "GET /api/v1/history/namespaces", "GET /api/v1/history/events", "GET /api/v1/clusters",
+      "GET /api/v1/admission/events",
       "GET /api/v1/exceptions", "POST /api/v1/exceptions", "GET /api/v1/exceptions/{id}",
       "PUT /api/v1/exceptions/{id}", "POST /api/v1/exceptions/{id}/expire",
       "DELETE /api/v1/exceptions/{id}", "GET /api/v1/exceptions/{id}/audit",

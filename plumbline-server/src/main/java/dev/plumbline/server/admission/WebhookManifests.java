@@ -262,7 +262,13 @@ public record WebhookManifests(String namespace, String service, int targetPort,
     for (String kind : kinds) {
       String[] r = RESOURCES.get(kind);
       if (r != null) {
-        byGroupVersion.computeIfAbsent(r[0] + "/" + r[1], k -> new TreeSet<>()).add(r[2]);
+        Set<String> resources = byGroupVersion.computeIfAbsent(r[0] + "/" + r[1],
+            k -> new TreeSet<>());
+        resources.add(r[2]);
+        if (kind.equals("Pod")) {
+          // kubectl debug adds ephemeral containers through this subresource (the whole Pod)
+          resources.add("pods/ephemeralcontainers");
+        }
       }
     }
     List<Map<String, Object>> rules = new ArrayList<>();

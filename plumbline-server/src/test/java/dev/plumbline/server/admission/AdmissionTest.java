@@ -362,6 +362,23 @@ class AdmissionTest {
   }
 
   @Test
+  void oddlyTypedObjectsGetAnAnswerNeverA500() throws Exception {
+    for (String spec : List.of("\"x\"", "{\"containers\": 5}", "{\"containers\": [1, null]}",
+        "{\"containers\": [{\"securityContext\": \"yes\"}]}",
+        "{\"securityContext\": [], \"containers\": [{\"name\": 7, \"image\": []}]}")) {
+      String review = "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\","
+          + "\"request\":{\"uid\":\"odd\",\"operation\":\"CREATE\",\"namespace\":\"shop\","
+          + "\"object\":{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\","
+          + "\"labels\":[1]},\"spec\":" + spec + "}}}";
+      for (String path : List.of("/admission/validate", "/admission/mutate")) {
+        JsonNode r = review(path, review.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.path("uid").asString()).as(spec).isEqualTo("odd");
+        assertThat(r.has("allowed")).as(spec).isTrue();
+      }
+    }
+  }
+
+  @Test
   void anOversizedReviewIsRefusedWith400() throws Exception {
     byte[] big = new byte[(int) AdmissionSettings.DEFAULT_MAX_BODY + 10];
     java.util.Arrays.fill(big, (byte) ' ');

@@ -86,7 +86,8 @@ class WebhookManifestsTest {
         "webhooks", "0");
     assertThat(map(validate, "clientConfig", "service").get("path"))
         .isEqualTo("/admission/validate");
-    assertThat(validate.get("rules").toString()).contains("pods", "deployments", "cronjobs",
+    assertThat(validate.get("rules").toString()).contains("pods", "pods/ephemeralcontainers",
+        "deployments", "cronjobs",
         "CREATE", "UPDATE").doesNotContain("secrets", "DELETE");
     Map<String, Object> mutate = map(kind(docs, "MutatingWebhookConfiguration"), "webhooks",
         "0");
