@@ -92,6 +92,8 @@ public final class Admission implements AutoCloseable {
   private final MeterRegistry metrics;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final Timer latency;
+  private final List<Control> judgedControls;
+  private final List<Control> mutatingControls;
   private volatile Engines engines;
   /** Test hook: runs in the evaluating thread before each evaluation. */
   volatile Runnable beforeEvaluation = () -> {};
@@ -118,7 +120,7 @@ public final class Admission implements AutoCloseable {
         frameworksOf.computeIfAbsent(id, k -> new TreeSet<>()).add(f.id());
       }
     }
-    check(settings, library, options);
+    Set<String> remediate = check(settings, library, options);
     this.policy = new Policy(settings, frameworksOf);
     List<Control> judged = new ArrayList<>();
     for (Control c : options.controls()) {
@@ -133,10 +135,9 @@ public final class Admission implements AutoCloseable {
       }
     }
     this.options = options.withNamespaces(Set.of());
-    List<Control> mutating = judged.stream()
-        .filter(c -> settings.remediate().contains(c.id())).toList();
+    List<Control> mutating = judged.stream().filter(c -> remediate.contains(c.id())).toList();
     for (Control c : judged) {
-      (settings.remediate().contains(c.id()) ? List.of(judgedKinds, mutatedKinds)
+      (remediate.contains(c.id()) ? List.of(judgedKinds, mutatedKinds)
           : List.of(judgedKinds)).forEach(set -> set.addAll(kinds(c)));
     }
     this.judgedControls = judged;
@@ -172,9 +173,6 @@ public final class Admission implements AutoCloseable {
     }
   }
 
-  private final List<Control> judgedControls;
-  private final List<Control> mutatingControls;
-
   /**
    * Admission control over the given controls.
    *
@@ -197,7 +195,9 @@ public final class Admission implements AutoCloseable {
         metrics, clock);
   }
 
-  private static void check(AdmissionSettings settings, Library library, ScanOptions options) {
+  /** Checks the ids the settings name; returns the ids of the controls to remediate. */
+  private static Set<String> check(AdmissionSettings settings, Library library,
+      ScanOptions options) {
     Set<String> known = new HashSet<>();
     options.controls().forEach(c -> {
       known.add(c.id());
@@ -214,6 +214,7 @@ public final class Admission implements AutoCloseable {
       checkIds("admission.namespaces[" + i + "].frameworks", rule.frameworks().keySet(),
           frameworks, "framework");
     }
+    Set<String> remediate = new HashSet<>();
     for (String id : settings.remediate()) {
       Control c = options.controls().stream()
           .filter(x -> x.id().equals(id) || x.aliases().contains(id)).findFirst().orElse(null);
@@ -226,7 +227,9 @@ public final class Admission implements AutoCloseable {
             + ".remediate: the control has no patch to apply (see plumbline controls explain "
             + id + ")");
       }
+      remediate.add(c.id());
     }
+    return remediate;
   }
 
   private static void checkIds(String key, Set<String> ids, Set<String> known, String what) {
