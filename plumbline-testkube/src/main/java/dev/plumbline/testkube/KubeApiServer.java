@@ -98,6 +98,7 @@ public final class KubeApiServer
     private final Duration startupTimeout;
     private final Path kubeApiServerBinary;
     private final Path etcdBinary;
+    private final Path logDirectory;
     private final boolean isShared;
 
     private KubeBinaries.Paths binaries;
@@ -122,6 +123,7 @@ public final class KubeApiServer
         this.startupTimeout = builder.startupTimeout;
         this.kubeApiServerBinary = builder.kubeApiServerBinary;
         this.etcdBinary = builder.etcdBinary;
+        this.logDirectory = builder.logDirectory;
         this.isShared = isShared;
     }
 
@@ -159,7 +161,9 @@ public final class KubeApiServer
         try {
             binaries = KubeBinaries.locate(kubeApiServerBinary, etcdBinary);
             dir = Files.createTempDirectory("plumbline-kube-");
-            logDir = Files.createTempDirectory("plumbline-kube-logs-");
+            logDir = logDirectory != null
+                    ? Files.createDirectories(logDirectory)
+                    : Files.createTempDirectory("plumbline-kube-logs-");
             pki = Pki.generate(dir.resolve("pki"));
             http = HttpClient.newBuilder()
                     .sslContext(trusting(pki))
@@ -307,7 +311,7 @@ public final class KubeApiServer
         return revision;
     }
 
-    /** The API server's log file (all its runs). Kept after close if a test failed. */
+    /** The API server's log file (all its runs). Kept after close if a test failed ({@link Builder#logDirectory}). */
     public Path apiServerLog() {
         checkStarted();
         return logDir.resolve("kube-apiserver.log");
@@ -355,11 +359,13 @@ public final class KubeApiServer
             etcd.stop(STOP_GRACE);
         }
         deleteTree(dir);
-        if (failed) {
-            System.err.println("[plumbline-testkube] a test failed: the API server's and etcd's logs are kept in "
-                    + logDir);
-        } else {
-            deleteTree(logDir);
+        if (logDirectory == null && logDir != null) {
+            if (failed) {
+                System.err.println("[plumbline-testkube] a test failed: the API server's and etcd's logs are kept in "
+                        + logDir);
+            } else {
+                deleteTree(logDir);
+            }
         }
     }
 
@@ -403,7 +409,8 @@ public final class KubeApiServer
     private static <T> T known(Map<String, T> map, String user) {
         T value = map.get(Objects.requireNonNull(user, "user"));
         if (value == null) {
-            throw new IllegalArgumentException("unknown user " + user + "; add it with KubeApiServer.builder().user(...)");
+            throw new IllegalArgumentException(
+                    "unknown user " + user + "; add it with KubeApiServer.builder().user(...)");
         }
         return value;
     }
@@ -666,6 +673,7 @@ public final class KubeApiServer
         private Duration startupTimeout = Duration.ofSeconds(120);
         private Path kubeApiServerBinary;
         private Path etcdBinary;
+        private Path logDirectory;
 
         private Builder() {}
 
@@ -709,6 +717,16 @@ public final class KubeApiServer
         /** Uses this etcd binary instead of locating one. */
         public Builder etcdBinary(Path binary) {
             this.etcdBinary = binary;
+            return this;
+        }
+
+        /**
+         * Writes {@code kube-apiserver.log} and {@code etcd.log} into {@code directory} (created if
+         * needed) and leaves them there. By default they go to a temporary directory that is
+         * deleted on close unless a test failed.
+         */
+        public Builder logDirectory(Path directory) {
+            this.logDirectory = directory;
             return this;
         }
 

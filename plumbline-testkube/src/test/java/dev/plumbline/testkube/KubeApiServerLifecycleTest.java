@@ -31,11 +31,14 @@ class KubeApiServerLifecycleTest {
         Path fake = dir.resolve("kube-apiserver");
         Files.writeString(fake, "#!/bin/sh\necho 'Error: unknown flag: --no-such-thing' >&2\nexit 1\n");
         fake.toFile().setExecutable(true);
-        KubeApiServer server = KubeApiServer.builder().kubeApiServerBinary(fake).build();
+        KubeApiServer server = KubeApiServer.builder().kubeApiServerBinary(fake).logDirectory(dir.resolve("logs"))
+                .build();
         assertThatThrownBy(server::start)
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("kube-apiserver exited with code 1")
                 .hasMessageContaining("Error: unknown flag: --no-such-thing");
+        assertThat(dir.resolve("logs/kube-apiserver.log")).content().contains("Error: unknown flag");
+        assertThat(dir.resolve("logs/etcd.log")).exists();
     }
 
     @Test
