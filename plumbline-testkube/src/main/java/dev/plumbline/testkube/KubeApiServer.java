@@ -85,6 +85,8 @@ public final class KubeApiServer
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
     private static final int LOG_TAIL_LINES = 40;
     private static final Pattern REVISION = Pattern.compile("\"revision\"\\s*:\\s*\"?(\\d+)");
+    private static final String DATA_PREFIX = "plumbline-kube-data-";
+    private static final String OWNER = "owner.pid";
     private static final Set<KubeApiServer> LIVE = ConcurrentHashMap.newKeySet();
     private static KubeApiServer shared;
 
@@ -160,7 +162,9 @@ public final class KubeApiServer
         long begin = System.nanoTime();
         try {
             binaries = KubeBinaries.locate(kubeApiServerBinary, etcdBinary);
-            dir = Files.createTempDirectory("plumbline-kube-");
+            sweepOrphans();
+            dir = Files.createTempDirectory(DATA_PREFIX);
+            Files.writeString(dir.resolve(OWNER), Long.toString(ProcessHandle.current().pid()));
             logDir = logDirectory != null
                     ? Files.createDirectories(logDirectory)
                     : Files.createTempDirectory("plumbline-kube-logs-");
@@ -641,6 +645,26 @@ public final class KubeApiServer
         Path file = dir.resolve("kubeconfig-" + user);
         Files.writeString(file, kubeconfigText(user), StandardCharsets.UTF_8);
         return file;
+    }
+
+    /** Deletes the data directories of servers whose JVM was killed (its processes died with it). */
+    private static void sweepOrphans() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (var dirs = Files.newDirectoryStream(tmp, DATA_PREFIX + "*")) {
+            for (Path candidate : dirs) {
+                try {
+                    long owner = Long.parseLong(Files.readString(candidate.resolve(OWNER)).trim());
+                    if (ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) {
+                        continue;
+                    }
+                } catch (IOException | NumberFormatException e) {
+                    continue; // not ours to judge
+                }
+                deleteTree(candidate);
+            }
+        } catch (IOException e) {
+            // Best effort only.
+        }
     }
 
     private static void deleteTree(Path root) {
