@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 final class KubeBinaries {
 
     static final String SCRIPT = ".ci/kube-apiserver.sh";
-    private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(45);
+    private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(120); // a first build on a busy two-core machine
 
     record Paths(Path kubeApiServer, Path etcd) {}
 
