@@ -72,7 +72,7 @@ final class HtmlRenderer {
         thead { display: table-header-group; }
         tr { page-break-inside: avoid; }
         th, td { border: 1px solid #ccc; padding: 3px 5px; text-align: left; vertical-align: top;
-          word-wrap: break-word; overflow-wrap: anywhere; }
+          word-wrap: break-word; }
         th { background: #eef0f3; }
         table.evidence { table-layout: fixed; font-size: 8pt; }
         table.meta th { width: 22%%; }

@@ -10,6 +10,11 @@ import java.io.OutputStream;
  * page. Text uses the standard PDF fonts (Latin-1); other characters show as placeholders.
  */
 final class PdfRenderer {
+  static {
+    // openhtmltopdf logs through java.util.logging to standard error; a report says nothing.
+    com.openhtmltopdf.util.XRLog.setLoggingEnabled(false);
+  }
+
   private PdfRenderer() {}
 
   static void render(Report report, OutputStream out) throws IOException {

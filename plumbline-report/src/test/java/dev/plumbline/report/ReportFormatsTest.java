@@ -25,11 +25,12 @@ class ReportFormatsTest {
   @TempDir
   static Path dir;
 
+  static final int DEPLOYMENTS = 30;
   static Report report;
 
   @BeforeAll
   static void scan() throws Exception {
-    report = Fixtures.cis(dir, 120);
+    report = Fixtures.cis(dir, DEPLOYMENTS);
   }
 
   private static Report.Requirement requirement(String id) {
@@ -41,7 +42,7 @@ class ReportFormatsTest {
   void modelCarriesStatusEvidenceExceptionsAndManualItems() {
     Report.Requirement privileged = requirement("5.2.2");
     assertThat(privileged.status()).isEqualTo(Report.FAIL);
-    assertThat(privileged.failures()).hasSize(121);
+    assertThat(privileged.failures()).hasSize(DEPLOYMENTS + 1);
     Report.Evidence first = privileged.failures().get(0);
     assertThat(first.control()).isEqualTo("privileged-containers");
     assertThat(first.path()).contains("privileged");
@@ -204,7 +205,7 @@ class ReportFormatsTest {
 
   @Test
   void outputIsTheSameEveryTime() throws Exception {
-    Report again = Fixtures.cis(dir, 120);
+    Report again = Fixtures.cis(dir, DEPLOYMENTS);
     for (ReportFormat f : List.of(ReportFormat.HTML, ReportFormat.CSV, ReportFormat.JSON)) {
       assertThat(f.bytes(again)).as(f.name()).isEqualTo(f.bytes(report));
     }
