@@ -219,6 +219,33 @@ class ReportCommandTest {
         .contains("expected http://HOST:PORT");
   }
 
+  @Test
+  void scanOptionsFailAsTheyDoForScan() {
+    for (String command : List.of("scan", "report")) {
+      List<String> base = command.equals("report") ? List.of("report", "--framework", "cis")
+          : List.of("scan");
+      CliTest.Run controls = run(concat(base, "--controls", "/no/such/dir", EXAMPLES.toString()));
+      assertThat(controls.code()).as(command).isEqualTo(Main.ERROR);
+      assertThat(controls.err()).as(command).contains("--controls: '/no/such/dir' is not a "
+          + "directory");
+      CliTest.Run pss = run(concat(base, "--pss-version", "v9.99", EXAMPLES.toString()));
+      assertThat(pss.code()).as(command).isEqualTo(Main.ERROR);
+      assertThat(pss.err()).as(command).contains("--pss-version");
+      CliTest.Run exceptions = run(concat(base, "--exceptions", "/no/such.yaml",
+          EXAMPLES.toString()));
+      assertThat(exceptions.code()).as(command).isEqualTo(Main.ERROR);
+      assertThat(exceptions.err()).as(command).contains("--exceptions");
+      CliTest.Run both = run(concat(base, "--cluster", EXAMPLES.toString()));
+      assertThat(both.err()).as(command).contains("give one or the other");
+    }
+  }
+
+  private static String[] concat(List<String> head, String... tail) {
+    List<String> all = new ArrayList<>(head);
+    all.addAll(List.of(tail));
+    return all.toArray(String[]::new);
+  }
+
   private static Finding privileged(Library library, ResourceRef r) {
     Control c = library.control("privileged-containers");
     FieldPath p = FieldPath.parse("spec.template.spec.containers[0].securityContext.privileged");
