@@ -185,6 +185,14 @@ public final class ApiServer implements AutoCloseable {
       Request req = new Request(ctx, route, caller.name(), maxBody);
       req.checkParams();
       Object result = route.handler().handle(req);
+      if (result instanceof Api.Download d) {
+        ctx.contentType(d.contentType());
+        ctx.header("Content-Disposition", "attachment; filename=\"" + d.fileName() + "\"");
+        // A downloaded report is a document, never an application: nothing may load or run.
+        ctx.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+        ctx.result(d.body());
+        return;
+      }
       ctx.contentType("application/json");
       ctx.result(json.writeValueAsBytes(result));
     } catch (ApiError e) {
@@ -206,27 +214,47 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
-  /** Answers an AdmissionReview; a body over the limit is refused unread (400). */
+  /**
+   * Answers an AdmissionReview. A body over the limit is refused (400); up to four times the
+   * limit is read and dropped first, so that the client, still sending, gets the answer; a
+   * larger one is refused unread and the connection closed.
+   */
   private static void admit(Context ctx, Admission admission, boolean mutate) {
     long max = admission.settings().maxBodyBytes();
     Admission.Answer answer;
-    if (ctx.contentLength() > max) {
-      answer = admission.tooLarge();
-      ctx.header("Connection", "close");
-    } else {
-      byte[] body;
-      try {
-        body = ctx.req().getInputStream().readNBytes((int) max + 1);
-      } catch (java.io.IOException e) {
-        error(ctx, null, 400, "cannot read the request body: " + e.getMessage(), null);
-        return;
+    try {
+      java.io.InputStream in = ctx.req().getInputStream();
+      if (ctx.contentLength() > max) {
+        answer = admission.tooLarge();
+        drain(ctx, in, max);
+      } else {
+        byte[] body = in.readNBytes((int) max + 1);
+        if (body.length > max) {
+          answer = admission.tooLarge();
+          drain(ctx, in, max);
+        } else {
+          answer = mutate ? admission.mutate(body) : admission.validate(body);
+        }
       }
-      answer = body.length > max ? admission.tooLarge()
-          : mutate ? admission.mutate(body) : admission.validate(body);
+    } catch (java.io.IOException e) {
+      error(ctx, null, 400, "cannot read the request body: " + e.getMessage(), null);
+      return;
     }
     ctx.status(answer.status());
     ctx.contentType("application/json");
     ctx.result(answer.body());
+  }
+
+  private static void drain(Context ctx, java.io.InputStream in, long max)
+      throws java.io.IOException {
+    long left = 4 * max;
+    byte[] buffer = new byte[64 * 1024];
+    for (int n; left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0; ) {
+      left -= n;
+    }
+    if (left <= 0) {
+      ctx.header("Connection", "close");
+    }
   }
 
   private static void plain(Context ctx, int status, String text) {
