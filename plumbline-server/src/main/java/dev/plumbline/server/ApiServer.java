@@ -26,8 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The HTTP side of {@code plumbline serve}: the REST API under {@code /api/v1} over the history
- * store and the control library, {@code /healthz}, {@code /readyz} and {@code /metrics}.
- * See docs/serve.md.
+ * store and the control library, the web dashboard at {@code /}, {@code /healthz},
+ * {@code /readyz} and {@code /metrics}. See docs/serve.md and docs/dashboard.md.
  *
  * <pre>
  * try (ApiServer server = ApiServer.start(settings, store, library, registry, monitor::ready,
@@ -68,6 +68,8 @@ public final class ApiServer implements AutoCloseable {
     ObjectMapper json = JsonMapper.builder().build();
     Api api = new Api(store, library, clock, json);
     Auth auth = new Auth(settings.tokens(), settings.demo());
+    Dashboard dashboard = new Dashboard(new Pages(store, library, api, clock, json), auth,
+        new Sessions(clock), settings.demo(), settings.tls() != null);
     ServerMetrics meters = new ServerMetrics(metrics, store);
     byte[] openApi = OpenApi.document(api.routes(), json);
     TlsMaterial.Loaded tls = settings.tls() == null ? null : TlsMaterial.load(settings.tls());
@@ -108,9 +110,10 @@ public final class ApiServer implements AutoCloseable {
         ctx.contentType("application/json");
         ctx.result(openApi);
       });
+      dashboard.register(config);
       for (Route route : api.routes()) {
         io.javalin.http.Handler h = ctx -> handle(ctx, route, auth, json, meters,
-            settings.maxBodyBytes());
+            settings.maxBodyBytes(), dashboard);
         switch (route.method()) {
           case "GET" -> config.routes.get(route.path(), h);
           case "POST" -> config.routes.post(route.path(), h);
@@ -129,7 +132,8 @@ public final class ApiServer implements AutoCloseable {
       });
       config.routes.error(404, ctx -> {
         String type = ctx.res().getContentType();
-        if (type == null || !type.startsWith("application/json")) {
+        if (type == null || !(type.startsWith("application/json")
+            || type.startsWith("text/html"))) {
           error(ctx, json, 404, "no such endpoint: " + ctx.method() + " " + ctx.path(), null);
         }
       });
@@ -147,12 +151,20 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private static void handle(Context ctx, Route route, Auth auth, ObjectMapper json,
-      ServerMetrics meters, long maxBody) {
+      ServerMetrics meters, long maxBody, Dashboard dashboard) {
     long started = System.nanoTime();
     ctx.header("Cache-Control", "no-store");
     ctx.header("X-Content-Type-Options", "nosniff");
     try {
       Auth.Caller caller = auth.authenticate(ctx.header("Authorization"));
+      if (ctx.header("Authorization") == null && route.method().equals("GET")) {
+        // A dashboard session may read (report downloads, links to the API); writes need a
+        // bearer token, so the cookie never authorises a cross-site change.
+        Sessions.Session s = dashboard.session(ctx);
+        if (s != null) {
+          caller = new Auth.Caller(s.name(), s.role(), false);
+        }
+      }
       if (caller == null || (caller.anonymous() && route.admin())) {
         ctx.header("WWW-Authenticate", "Bearer realm=\"plumbline\"");
         throw new ApiError(401, "a valid bearer token is required", null);
