@@ -42,7 +42,7 @@ final class Charts {
     Html svg = new Html();
     svg.raw("<svg class=\"chart\" role=\"img\"")
         .attr("viewBox", "0 0 " + width + " " + height).attr("aria-label", label)
-        .raw(" preserveAspectRatio=\"none\">");
+        .raw(">");
     svg.raw("<title>").text(label).raw("</title>");
     if (axes) {
       for (int y : new int[] {0, 50, 100}) {

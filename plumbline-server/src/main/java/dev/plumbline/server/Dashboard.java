@@ -96,8 +96,9 @@ final class Dashboard {
     config.routes.get(path, ctx -> safe(ctx, () -> {
       Viewer viewer = viewer(ctx);
       if (viewer == null) {
-        ctx.redirect(Html.url("/signin", Map.of("next", ctx.fullUrl().substring(
-            ctx.fullUrl().indexOf(ctx.path())))), io.javalin.http.HttpStatus.SEE_OTHER);
+        String here = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
+        ctx.redirect(Html.url("/signin", Map.of("next", here)),
+            io.javalin.http.HttpStatus.SEE_OTHER);
         return;
       }
       page.render(ctx, viewer);
