@@ -40,9 +40,11 @@ public final class ApiServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ApiServer.class.getName());
 
   private final Javalin app;
+  private final Dashboard dashboard;
 
-  private ApiServer(Javalin app) {
+  private ApiServer(Javalin app, Dashboard dashboard) {
     this.app = app;
+    this.dashboard = dashboard;
   }
 
   /**
@@ -147,7 +149,7 @@ public final class ApiServer implements AutoCloseable {
       throw new IllegalStateException("cannot serve on " + settings.host() + ":"
           + settings.port() + ": " + e.getMessage(), e);
     }
-    return new ApiServer(app);
+    return new ApiServer(app, dashboard);
   }
 
   private static void handle(Context ctx, Route route, Auth auth, ObjectMapper json,
@@ -216,13 +218,22 @@ public final class ApiServer implements AutoCloseable {
     ctx.result(json.writeValueAsBytes(body));
   }
 
-  /** What the router serves, as {@code METHOD path}: for the test against the OpenAPI document. */
+  /**
+   * What the router serves besides the dashboard, as {@code METHOD path}: for the test against
+   * the OpenAPI document.
+   */
   java.util.Set<String> endpoints() {
     java.util.Set<String> out = new java.util.TreeSet<>();
     for (io.javalin.router.ParsedEndpoint e : app.unsafe.internalRouter.allHttpHandlers()) {
       out.add(e.endpoint.method.name() + " " + e.endpoint.path);
     }
+    out.removeAll(dashboard.routes());
     return out;
+  }
+
+  /** The dashboard's routes, as {@code METHOD path}. */
+  java.util.Set<String> dashboardRoutes() {
+    return dashboard.routes();
   }
 
   /** The bound port. */

@@ -35,6 +35,7 @@ final class Dashboard {
   private final boolean secure;
   private final Pages pages;
   private final Map<String, byte[]> assets = new LinkedHashMap<>();
+  private final java.util.Set<String> routes = new java.util.TreeSet<>();
 
   /** Who is looking: a session's user, or the demo's anonymous viewer. */
   record Viewer(String name, ServerSettings.Role role, Sessions.Session session) {
@@ -76,6 +77,8 @@ final class Dashboard {
     config.routes.get("/signin", ctx -> safe(ctx, () -> signInForm(ctx, null, 200)));
     config.routes.post("/signin", ctx -> safe(ctx, () -> signIn(ctx)));
     config.routes.post("/signout", ctx -> safe(ctx, () -> signOut(ctx)));
+    routes.addAll(java.util.List.of("GET /assets/{file}", "GET /signin", "POST /signin",
+        "POST /signout"));
     get(config, "/", pages::overview);
     get(config, "/findings", pages::findings);
     get(config, "/findings/{id}", pages::finding);
@@ -92,7 +95,13 @@ final class Dashboard {
     post(config, "/exceptions/{id}/expire", pages::expireException);
   }
 
+  /** The dashboard's routes, as {@code METHOD path}. */
+  java.util.Set<String> routes() {
+    return java.util.Collections.unmodifiableSet(routes);
+  }
+
   private void get(JavalinConfig config, String path, Page page) {
+    routes.add("GET " + path);
     config.routes.get(path, ctx -> safe(ctx, () -> {
       Viewer viewer = viewer(ctx);
       if (viewer == null) {
@@ -107,6 +116,7 @@ final class Dashboard {
 
   /** A change: needs a session, its CSRF token and the admin role, else 403. */
   private void post(JavalinConfig config, String path, Page page) {
+    routes.add("POST " + path);
     config.routes.post(path, ctx -> safe(ctx, () -> {
       Viewer viewer = viewer(ctx);
       if (viewer == null || viewer.session() == null) {

@@ -281,36 +281,25 @@ final class Pages {
     return String.format(Locale.ROOT, "%.1f", s);
   }
 
-  /** New and resolved findings in the last day and week, from the lifecycle events. */
+  /** New (or reopened) and resolved findings in the last day and week: event counts. */
   private void changes(Html h, String cluster, Instant now) {
-    int limit = 1000;
-    List<FindingEvent> events = store.events(cluster, now.minus(Duration.ofDays(7)),
-        now.plusSeconds(1), limit);
-    boolean capped = events.size() >= limit;
-    Instant dayAgo = now.minus(Duration.ofDays(1));
-    long[] counts = new long[4];
-    for (FindingEvent e : events) {
-      boolean day = !e.at().isBefore(dayAgo);
-      if (e.transition() == Transition.NEW || e.transition() == Transition.REOPENED) {
-        counts[0] += day ? 1 : 0;
-        counts[1]++;
-      } else if (e.transition() == Transition.RESOLVED) {
-        counts[2] += day ? 1 : 0;
-        counts[3]++;
-      }
-    }
-    String more = capped ? "+" : "";
+    Instant to = now.plusSeconds(1);
+    Map<Transition, Long> day = store.countEvents(cluster, now.minus(Duration.ofDays(1)), to);
+    Map<Transition, Long> week = store.countEvents(cluster, now.minus(Duration.ofDays(7)), to);
     h.raw("<div class=\"card\"><h2>Changes</h2><table class=\"changes\"><thead><tr><td></td>"
         + "<th scope=\"col\">Last day</th><th scope=\"col\">Last week</th></tr></thead><tbody>"
         + "<tr><th scope=\"row\">New or reopened</th><td class=\"num\" id=\"new-day\">")
-        .text(counts[0] + (capped ? more : "")).raw("</td><td class=\"num\">")
-        .text(counts[1] + more).raw("</td></tr><tr><th scope=\"row\">Resolved</th>"
-            + "<td class=\"num\">").text(counts[2] + (capped ? more : ""))
-        .raw("</td><td class=\"num\">").text(counts[3] + more).raw("</td></tr></tbody></table>");
-    if (capped) {
-      h.raw("<p class=\"hint\">Counted from the latest ").text(limit).raw(" events.</p>");
-    }
-    h.raw("</div>");
+        .text(count(day.get(Transition.NEW) + day.get(Transition.REOPENED)))
+        .raw("</td><td class=\"num\" id=\"new-week\">")
+        .text(count(week.get(Transition.NEW) + week.get(Transition.REOPENED)))
+        .raw("</td></tr><tr><th scope=\"row\">Resolved</th><td class=\"num\""
+            + " id=\"resolved-day\">").text(count(day.get(Transition.RESOLVED)))
+        .raw("</td><td class=\"num\" id=\"resolved-week\">")
+        .text(count(week.get(Transition.RESOLVED))).raw("</td></tr></tbody></table></div>");
+  }
+
+  private static String count(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
   }
 
   /** Resources ranked by the severity weight of their open findings, among the worst 1000. */

@@ -207,7 +207,10 @@ class DashboardTest {
         .anyMatch(h -> h.contains("control=" + Seed.PRIVILEGED));
     assertThat(d.select("section:has(#wl-h) a").eachText())
         .anyMatch(t -> t.contains("web/front"));
-    assertThat(d.selectFirst("#new-day").text()).isNotEmpty();
+    // Seed: 7 new findings in prod at T0 (+15 min), one resolved at T0 + 10 min; NOW = T0 + 14 h
+    assertThat(d.selectFirst("#new-day").text()).isEqualTo("7");
+    assertThat(d.selectFirst("#resolved-day").text()).isEqualTo("1");
+    assertThat(d.selectFirst("#new-week").text()).isEqualTo("7");
     assertThat(d.selectFirst("select#cluster-select").select("option").eachAttr("value"))
         .contains("prod", "staging", "big");
   }
@@ -477,6 +480,14 @@ class DashboardTest {
     assertThat(d.selectFirst("main#main")).isNotNull();
     assertThat(d.selectFirst("meta[name=viewport]")).isNotNull();
     assertThat(d.selectFirst("nav a[aria-current=page]").text()).isEqualTo("Overview");
+  }
+
+  @Test
+  void dashboardRoutesStayOutsideTheApi() {
+    assertThat(server.dashboardRoutes()).isNotEmpty()
+        .noneMatch(r -> r.contains(" " + Api.PREFIX))
+        .contains("GET /", "GET /findings", "POST /exceptions");
+    assertThat(server.endpoints()).doesNotContain("GET /", "GET /findings");
   }
 
   static void enqueueAlerts(Store store, String findingId) {
