@@ -228,15 +228,15 @@ final class Pages {
 
     h.raw("<section aria-labelledby=\"fw-h\"><h2 id=\"fw-h\">Frameworks</h2>"
         + "<table class=\"frameworks\"><thead><tr><th scope=\"col\">Framework</th>"
-        + "<th scope=\"col\">Score</th><th scope=\"col\">Trend (30 days)</th></tr></thead><tbody>");
+        + "<th scope=\"col\">Score</th><th scope=\"col\">Trend (7 days)</th></tr></thead><tbody>");
     for (Framework f : library.frameworks()) {
-      List<TrendPoint> t = store.trend(cluster, f.id(), now.minus(Duration.ofDays(30)),
+      List<TrendPoint> t = store.trend(cluster, f.id(), now.minus(Duration.ofDays(7)),
           now.plusSeconds(1));
       TrendPoint fl = t.isEmpty() ? null : t.get(t.size() - 1);
       h.raw("<tr><th scope=\"row\"><a").attr("href", Html.url("/compliance/" + Html.enc(f.id()),
           Map.of("cluster", cluster))).raw(">").text(f.title()).raw("</a></th><td class=\"num\">")
           .text(fl == null || Double.isNaN(fl.score()) ? "—" : score(fl.score()))
-          .raw("</td><td>").raw(Charts.trend(t, f.title() + " score over 30 days", 160, 32, 60))
+          .raw("</td><td>").raw(Charts.trend(t, f.title() + " score over 7 days", 160, 32, 60))
           .raw("</td></tr>");
     }
     h.raw("</tbody></table></section>");
@@ -284,8 +284,12 @@ final class Pages {
   /** New (or reopened) and resolved findings in the last day and week: event counts. */
   private void changes(Html h, String cluster, Instant now) {
     Instant to = now.plusSeconds(1);
-    Map<Transition, Long> day = store.countEvents(cluster, now.minus(Duration.ofDays(1)), to);
-    Map<Transition, Long> week = store.countEvents(cluster, now.minus(Duration.ofDays(7)), to);
+    Instant dayAgo = now.minus(Duration.ofDays(1));
+    // two disjoint ranges: each event is counted once
+    Map<Transition, Long> day = store.countEvents(cluster, dayAgo, to);
+    Map<Transition, Long> week = new java.util.EnumMap<>(store.countEvents(cluster,
+        now.minus(Duration.ofDays(7)), dayAgo));
+    day.forEach((t, n) -> week.merge(t, n, Long::sum));
     h.raw("<div class=\"card\"><h2>Changes</h2><table class=\"changes\"><thead><tr><td></td>"
         + "<th scope=\"col\">Last day</th><th scope=\"col\">Last week</th></tr></thead><tbody>"
         + "<tr><th scope=\"row\">New or reopened</th><td class=\"num\" id=\"new-day\">")

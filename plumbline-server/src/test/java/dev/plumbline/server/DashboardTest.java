@@ -351,11 +351,13 @@ class DashboardTest {
     HttpResponse<String> ok = post(base + "/exceptions", admin, form);
     assertThat(ok.statusCode()).as(ok.body()).isEqualTo(303);
     assertThat(store.exceptions()).hasSize(before + 1);
-    StoredException created = store.exceptions().get(store.exceptions().size() - 1);
+    String location = ok.headers().firstValue("Location").orElseThrow();
+    assertThat(location).startsWith("/exceptions/").endsWith("?saved=1");
+    StoredException created = store.exception(location.substring("/exceptions/".length(),
+        location.indexOf('?'))).orElseThrow();
     assertThat(created.createdBy()).isEqualTo("alice");
     assertThat(created.spec().namespaces()).containsExactly("web");
-    assertThat(ok.headers().firstValue("Location").orElse(""))
-        .startsWith("/exceptions/" + created.id());
+    assertThat(created.spec().reason()).isEqualTo("pinned by digest soon");
 
     form.put("controls", "no-such-control");
     HttpResponse<String> bad = post(base + "/exceptions", admin, form);
