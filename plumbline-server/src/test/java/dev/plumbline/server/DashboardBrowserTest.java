@@ -42,7 +42,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in a real headless Chromium (Debian's chromium and chromedriver), against a
@@ -131,6 +133,21 @@ class DashboardBrowserTest {
     return browser.findElement(By.cssSelector(css));
   }
 
+  /** Waits for the page a form submission or link leads to (the click may return earlier). */
+  WebElement await(String css) {
+    try {
+      return new WebDriverWait(browser, Duration.ofSeconds(15))
+          .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(css)));
+    } catch (org.openqa.selenium.TimeoutException e) {
+      throw new AssertionError("no " + css + " on " + browser.getCurrentUrl() + ": "
+          + browser.findElement(By.tagName("main")).getText(), e);
+    }
+  }
+
+  void awaitUrl(String part) {
+    new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.urlContains(part));
+  }
+
   List<String> texts(String css) {
     return browser.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList();
   }
@@ -142,8 +159,8 @@ class DashboardBrowserTest {
     assertThat(browser.getCurrentUrl()).contains("/signin");
     find("#token").sendKeys(ApiContract.ADMIN);
     find("form.signin button[type=submit]").click();
+    assertThat(await("#posture-score").getText()).isEqualTo("70.0");
     assertThat(browser.getCurrentUrl()).isEqualTo(base + "/?cluster=prod");
-    assertThat(find("#posture-score").getText()).isEqualTo("70.0");
     WebElement chart = find("figure.trend svg.chart");
     assertThat(chart.isDisplayed()).isTrue();
     assertThat(chart.getSize().getHeight()).isGreaterThan(100);
@@ -159,7 +176,8 @@ class DashboardBrowserTest {
     int all = browser.findElements(By.cssSelector("table.findings tbody tr")).size();
     new Select(find("#f-severity")).selectByValue("critical");
     find("form.filters button[type=submit]").click();
-    assertThat(browser.getCurrentUrl()).contains("severity=critical");
+    awaitUrl("severity=critical");
+    await("table.findings");
     List<String> severities = texts("table.findings tbody .sev");
     assertThat(severities).isNotEmpty().hasSizeLessThan(all);
     assertThat(severities).allMatch(s -> s.equalsIgnoreCase("critical"));
@@ -176,13 +194,13 @@ class DashboardBrowserTest {
     browser.findElements(By.cssSelector("table.findings tbody tr")).stream()
         .filter(r -> r.getText().contains("Pod web/api")).findFirst().orElseThrow()
         .findElement(By.cssSelector("td:nth-child(2) a")).click();
-    assertThat(find("#evidence-path").getText()).isEqualTo("spec.containers[0].image");
+    assertThat(await("#evidence-path").getText()).isEqualTo("spec.containers[0].image");
     find("#e-reason").sendKeys("internal mirror pins this tag");
     find("#e-owner").clear();
     find("#e-owner").sendKeys("web-team");
     screenshot("finding-exception-form");
     find("form.exception button[type=submit]").click();
-    assertThat(find("[role=status]").getText()).contains("Saved");
+    assertThat(await("[role=status]").getText()).contains("Saved");
     String exceptionUrl = browser.getCurrentUrl();
 
     // the monitor's next check applies the stored exceptions (here done as the monitor does)
@@ -225,6 +243,7 @@ class DashboardBrowserTest {
   void complianceListsRequirementsWithTheReportLink() throws IOException {
     browser.get(base + "/compliance?cluster=prod");
     browser.findElement(By.linkText(Seed.LIBRARY.framework("pss-baseline").title())).click();
+    await("table.requirements");
     assertThat(browser.findElements(By.cssSelector("table.requirements tbody tr")))
         .hasSize(Seed.LIBRARY.framework("pss-baseline").requirements().size());
     assertThat(texts("table.requirements .req")).contains("fail");
