@@ -489,12 +489,20 @@ final class Api {
   }
 
   private Object compliance(Request req) {
-    String id = req.path("id");
+    return compliance(req.path("id"), req.string("cluster"));
+  }
+
+  /**
+   * A framework's compliance from the stored findings (the API's answer, also rendered by the
+   * dashboard).
+   *
+   * @throws ApiError 404 for an unknown framework
+   */
+  Map<String, Object> compliance(String id, String cluster) {
     Framework f = library.framework(id);
     if (f == null) {
       throw ApiError.notFound("no framework " + id);
     }
-    String cluster = req.string("cluster");
     FindingQuery base = FindingQuery.all().cluster(cluster).frameworks(f.id());
     Map<String, Long> open = store.countFindings(base.statuses(FindingStatus.OPEN),
         FindingQuery.GroupBy.CONTROL);
@@ -607,7 +615,7 @@ final class Api {
   }
 
   /** The framework score of the latest snapshot of a cluster; null when there is none. */
-  private Double latestScore(String cluster, String framework) {
+  Double latestScore(String cluster, String framework) {
     if (cluster == null) {
       return null;
     }
@@ -768,7 +776,7 @@ final class Api {
     return Map.of("items", out);
   }
 
-  private Map<String, Object> exceptionView(StoredException e) {
+  Map<String, Object> exceptionView(StoredException e) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", e.id());
     m.putAll(specView(e.spec()));

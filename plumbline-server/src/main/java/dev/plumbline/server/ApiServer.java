@@ -27,8 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The HTTP side of {@code plumbline serve}: the REST API under {@code /api/v1} over the history
- * store and the control library, {@code /healthz}, {@code /readyz} and {@code /metrics}.
- * See docs/serve.md.
+ * store and the control library, the web dashboard at {@code /}, {@code /healthz},
+ * {@code /readyz} and {@code /metrics}. See docs/serve.md and docs/dashboard.md.
  *
  * <pre>
  * try (ApiServer server = ApiServer.start(settings, store, library, registry, monitor::ready,
@@ -43,9 +43,11 @@ public final class ApiServer implements AutoCloseable {
   private static final ObjectMapper JSON = JsonMapper.builder().build();
 
   private final Javalin app;
+  private final Dashboard dashboard;
 
-  private ApiServer(Javalin app) {
+  private ApiServer(Javalin app, Dashboard dashboard) {
     this.app = app;
+    this.dashboard = dashboard;
   }
 
   /**
@@ -83,6 +85,8 @@ public final class ApiServer implements AutoCloseable {
     ObjectMapper json = JsonMapper.builder().build();
     Api api = new Api(store, library, clock, json);
     Auth auth = new Auth(settings.tokens(), settings.demo());
+    Dashboard dashboard = new Dashboard(new Pages(store, library, api, clock, json), auth,
+        new Sessions(clock), settings.demo(), settings.tls() != null);
     ServerMetrics meters = new ServerMetrics(metrics, store);
     byte[] openApi = OpenApi.document(api.routes(), json);
     TlsMaterial.Loaded tls = settings.tls() == null ? null : TlsMaterial.load(settings.tls());
@@ -129,9 +133,10 @@ public final class ApiServer implements AutoCloseable {
         config.routes.post("/admission/validate", ctx -> admit(ctx, admission, false));
         config.routes.post("/admission/mutate", ctx -> admit(ctx, admission, true));
       }
+      dashboard.register(config);
       for (Route route : api.routes()) {
         io.javalin.http.Handler h = ctx -> handle(ctx, route, auth, json, meters,
-            settings.maxBodyBytes());
+            settings.maxBodyBytes(), dashboard);
         switch (route.method()) {
           case "GET" -> config.routes.get(route.path(), h);
           case "POST" -> config.routes.post(route.path(), h);
@@ -150,7 +155,8 @@ public final class ApiServer implements AutoCloseable {
       });
       config.routes.error(404, ctx -> {
         String type = ctx.res().getContentType();
-        if (type == null || !type.startsWith("application/json")) {
+        if (type == null || !(type.startsWith("application/json")
+            || type.startsWith("text/html"))) {
           error(ctx, json, 404, "no such endpoint: " + ctx.method() + " " + ctx.path(), null);
         }
       });
@@ -164,16 +170,24 @@ public final class ApiServer implements AutoCloseable {
       throw new IllegalStateException("cannot serve on " + settings.host() + ":"
           + settings.port() + ": " + e.getMessage(), e);
     }
-    return new ApiServer(app);
+    return new ApiServer(app, dashboard);
   }
 
   private static void handle(Context ctx, Route route, Auth auth, ObjectMapper json,
-      ServerMetrics meters, long maxBody) {
+      ServerMetrics meters, long maxBody, Dashboard dashboard) {
     long started = System.nanoTime();
     ctx.header("Cache-Control", "no-store");
     ctx.header("X-Content-Type-Options", "nosniff");
     try {
       Auth.Caller caller = auth.authenticate(ctx.header("Authorization"));
+      if (ctx.header("Authorization") == null && route.method().equals("GET")) {
+        // A dashboard session may read (report downloads, links to the API); writes need a
+        // bearer token, so the cookie never authorises a cross-site change.
+        Sessions.Session s = dashboard.session(ctx);
+        if (s != null) {
+          caller = new Auth.Caller(s.name(), s.role(), false);
+        }
+      }
       if (caller == null || (caller.anonymous() && route.admin())) {
         ctx.header("WWW-Authenticate", "Bearer realm=\"plumbline\"");
         throw new ApiError(401, "a valid bearer token is required", null);
@@ -276,13 +290,22 @@ public final class ApiServer implements AutoCloseable {
     ctx.result((json == null ? JSON : json).writeValueAsBytes(body));
   }
 
-  /** What the router serves, as {@code METHOD path}: for the test against the OpenAPI document. */
+  /**
+   * What the router serves besides the dashboard, as {@code METHOD path}: for the test against
+   * the OpenAPI document.
+   */
   java.util.Set<String> endpoints() {
     java.util.Set<String> out = new java.util.TreeSet<>();
     for (io.javalin.router.ParsedEndpoint e : app.unsafe.internalRouter.allHttpHandlers()) {
       out.add(e.endpoint.method.name() + " " + e.endpoint.path);
     }
+    out.removeAll(dashboard.routes());
     return out;
+  }
+
+  /** The dashboard's routes, as {@code METHOD path}. */
+  java.util.Set<String> dashboardRoutes() {
+    return dashboard.routes();
   }
 
   /** The bound port. */

@@ -123,6 +123,21 @@ class TlsTest {
   }
 
   @Test
+  void dashboardSessionCookieIsSecureOverTls() throws Exception {
+    try (ApiServer server = start(ServerSettings.Tls.pkcs12(keystore, PASSWORD))) {
+      HttpResponse<String> r = trusting().send(HttpRequest.newBuilder(URI.create(
+          "https://127.0.0.1:" + server.port() + "/signin"))
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString("token=" + ApiContract.VIEWER)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(303);
+      assertThat(r.headers().firstValue("Set-Cookie").orElseThrow())
+          .startsWith(Sessions.COOKIE + "=").contains("Secure").contains("HttpOnly")
+          .containsIgnoringCase("SameSite=Strict");
+    }
+  }
+
+  @Test
   void refusesUnreadableTlsMaterialWithAClearMessage() throws Exception {
     Path bad = dir.resolve("bad.key");
     Files.writeString(bad,

@@ -378,6 +378,28 @@ final class FindingQueries {
     });
   }
 
+  Map<Transition, Long> countEvents(String cluster, Instant from, Instant to) {
+    return db.read("counting finding events of cluster '" + cluster + "'", c -> {
+      Map<Transition, Long> counts = new java.util.EnumMap<>(Transition.class);
+      for (Transition t : Transition.values()) {
+        counts.put(t, 0L);
+      }
+      try (PreparedStatement ps = c.prepareStatement("SELECT transition, COUNT(*) FROM "
+          + "finding_events WHERE cluster = ? AND occurred_at >= ? AND occurred_at < ? "
+          + "GROUP BY transition")) {
+        ps.setString(1, cluster);
+        Db.setInstant(ps, 2, from);
+        Db.setInstant(ps, 3, to);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            counts.put(Transition.valueOf(rs.getString(1)), rs.getLong(2));
+          }
+        }
+      }
+      return counts;
+    });
+  }
+
   ResourceHistory resource(String cluster, ResourceRef ref) {
     Reconciler.Key k = Reconciler.Key.of(ref);
     String match = " WHERE f.cluster = ? AND f.namespace = ? AND f.kind = ? AND f.name = ? "

@@ -140,6 +140,14 @@ public final class Store implements AutoCloseable {
     return queries.events(cluster, from, to, limit);
   }
 
+  /**
+   * How many lifecycle events of each transition a cluster had with {@code from <= at < to}
+   * (every transition present, 0 when none).
+   */
+  public Map<Transition, Long> countEvents(String cluster, Instant from, Instant to) {
+    return queries.countEvents(cluster, from, to);
+  }
+
   /** One resource's findings (every status) and their events. */
   public ResourceHistory resourceHistory(String cluster, ResourceRef resource) {
     return queries.resource(cluster, resource);

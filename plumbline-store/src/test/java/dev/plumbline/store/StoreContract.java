@@ -380,6 +380,11 @@ abstract class StoreContract {
             org.assertj.core.groups.Tuple.tuple(l1.id(), Transition.RESOLVED));
     assertThat(store.events(PROD, t(1), t(2), 10)).extracting(FindingEvent::findingId)
         .containsExactly(l1.id());
+    assertThat(store.countEvents(PROD, t(0), t(2))).containsEntry(Transition.NEW, 3L)
+        .containsEntry(Transition.RESOLVED, 1L).containsEntry(Transition.REOPENED, 0L);
+    assertThat(store.countEvents(PROD, t(1), t(2))).containsEntry(Transition.NEW, 0L)
+        .containsEntry(Transition.RESOLVED, 1L);
+    assertThat(store.countEvents("elsewhere", t(0), t(2)).values()).containsOnly(0L);
   }
 
   @Test
@@ -838,7 +843,7 @@ abstract class StoreContract {
     store.close();
     store = reopen();
     assertThat(store.findings(FindingQuery.all()).total()).isEqualTo(1);
-    assertThat(migrations()).containsExactly("1", "2");
+    assertThat(migrations()).containsExactly("1", "2", "3");
   }
 
   @Test
