@@ -59,8 +59,8 @@ class ClusterWatcherTest {
   @AfterEach
   void stop() {
     // The mock server first: when a client closes a watch, the mock's watch listener blocks the
-    // server's event loop until its pending sends time out, and the server then fails to stop
-    // within its 10 s (a fabric8 mock server bug; a real API server does not care).
+    // server's event loop, and the server often fails to stop within its 10 s (a fabric8 mock
+    // server bug, see MockCluster.close; a real API server does not care).
     cluster.close();
     if (watcher != null) {
       watcher.close();

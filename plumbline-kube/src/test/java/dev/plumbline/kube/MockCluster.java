@@ -117,7 +117,16 @@ final class MockCluster implements AutoCloseable {
   @Override
   public void close() {
     client.close();
-    server.destroy();
+    try {
+      server.destroy();
+    } catch (IllegalStateException e) {
+      // Under Vert.x 5 the mock server waits for every WebSocket to close, and its watch handler
+      // blocks its event loop when a watch closes; on a busy machine it gives up after 10 s.
+      // Its port is closed by then; the test's assertions are made. Not a test failure.
+      if (!String.valueOf(e.getMessage()).contains("Unable to close MockWebServer")) {
+        throw e;
+      }
+    }
   }
 
   private static String pathOf(String pathAndQuery) {

@@ -35,6 +35,6 @@ final class MockApi implements AutoCloseable {
   @Override
   public void close() {
     client.close();
-    server.destroy();
+    DemoCluster.stop(server);
   }
 }
