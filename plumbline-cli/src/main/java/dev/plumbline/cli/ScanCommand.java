@@ -1,16 +1,12 @@
 package dev.plumbline.cli;
 
 import dev.plumbline.config.Config;
-import dev.plumbline.control.Library;
-import dev.plumbline.control.PolicyVersion;
 import dev.plumbline.control.Severity;
-import dev.plumbline.exceptions.ExceptionSet;
 import dev.plumbline.kube.ClusterConnection;
 import dev.plumbline.kube.ClusterException;
 import dev.plumbline.kube.ClusterReader;
 import dev.plumbline.output.OutputContext;
 import dev.plumbline.output.OutputFormat;
-import dev.plumbline.resource.InputException;
 import dev.plumbline.resource.ManifestReader;
 import dev.plumbline.scan.ScanOptions;
 import dev.plumbline.scan.ScanResult;
@@ -25,9 +21,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -76,48 +70,16 @@ final class ScanCommand implements Callable<Integer> {
       description = "Write the output to FILE instead of standard output.")
   Path outputFile;
 
-  @Option(names = "--framework", paramLabel = "ID", split = ",",
-      description = "Evaluate only the controls of these frameworks (repeatable; "
-          + "'plumbline frameworks list').")
-  List<String> frameworks = new ArrayList<>();
-
-  @Option(names = "--control", paramLabel = "ID", split = ",",
-      description = "Evaluate these controls (repeatable; with --framework, in addition).")
-  List<String> controls = new ArrayList<>();
-
-  @Option(names = "--severity", paramLabel = "SEVERITY",
-      description = "Evaluate only controls at least this severe: critical, high, medium, low.")
-  String severity;
-
-  @Option(names = {"-n", "--namespace"}, paramLabel = "NS", split = ",",
-      description = "Judge only resources in these namespaces (repeatable). A namespaced "
-          + "manifest without a namespace counts as 'default'. With --cluster, namespaced kinds "
-          + "are read from these namespaces only.")
-  List<String> namespaces = new ArrayList<>();
-
   @Option(names = "--fail-on", paramLabel = "SEVERITY",
       description = "Exit 1 when a finding is at least this severe: critical, high, medium, "
           + "low, or none (default: none).")
   String failOn;
 
-  @Option(names = "--pss-version", paramLabel = "v1.N",
-      description = "Pod Security Standards policy version (default: latest, "
-          + "currently v1.37).")
-  String pssVersion;
-
-  @Option(names = "--exceptions", paramLabel = "FILE",
-      description = "Accepted risks (YAML): matching findings are listed as suppressed.")
-  Path exceptions;
-
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "A configuration file; flags override its settings.")
-  Path config;
-
   @Option(names = "--no-color", description = "Never use colour (also: NO_COLOR=1).")
   boolean noColor;
 
   @Mixin
-  LibraryOption libraryOption;
+  EngineOptions engine;
 
   @Override
   public Integer call() throws IOException {
@@ -139,49 +101,14 @@ final class ScanCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--output: " + e.getMessage());
     }
-    Config settings = config == null ? Config.EMPTY : loadConfig(config);
-    Library library = libraryOption.library(settings.controls());
-    Severity minimum = severity == null ? null : severity(severity, "--severity");
+    EngineOptions.Resolved engineSettings = engine.resolve();
+    Config settings = engineSettings.settings();
     String threshold = failOn != null ? failOn : settings.failOn() != null ? settings.failOn()
         : "none";
     Severity failSeverity = threshold.equalsIgnoreCase("none") ? null
-        : severity(threshold, "--fail-on");
-    PolicyVersion version = settings.pssVersion() != null ? settings.pssVersion()
-        : PolicyVersion.LATEST;
-    if (pssVersion != null) {
-      try {
-        version = PolicyVersion.parse(pssVersion);
-      } catch (IllegalArgumentException e) {
-        throw new ParameterException(spec.commandLine(), "--pss-version: " + e.getMessage());
-      }
-    }
-    if (version.compareTo(PolicyVersion.LATEST) > 0) {
-      throw new ParameterException(spec.commandLine(), "--pss-version: " + version
-          + " is newer than the newest version this Plumbline knows (" + PolicyVersion.LATEST
-          + ")");
-    }
-    Selection selection;
-    try {
-      selection = Selection.resolve(library,
-          frameworks.isEmpty() ? settings.frameworks() : frameworks, controls, minimum,
-          settings.severities());
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
-    Path exceptionsFile = exceptions != null ? exceptions : settings.exceptions();
-    ExceptionSet exceptionSet = ExceptionSet.NONE;
-    if (exceptionsFile != null) {
-      try {
-        exceptionSet = ExceptionSet.load(exceptionsFile, id -> library.control(id) != null);
-      } catch (InputException e) {
-        throw new ParameterException(spec.commandLine(), "--exceptions: " + e.getMessage());
-      }
-    }
-    ScanOptions options = ScanOptions.of(selection)
-        .withPssVersion(version)
-        .withNamespaces(new LinkedHashSet<>(namespaces))
-        .withExceptions(exceptionSet)
-        .withClock(Clock.systemUTC());
+        : engine.severity(threshold, "--fail-on");
+    Selection selection = engineSettings.selection();
+    ScanOptions options = engineSettings.options();
     ScanResult result;
     List<String> inputs = paths;
     if (cluster) {
@@ -232,21 +159,5 @@ final class ScanCommand implements Callable<Integer> {
     }
     return failSeverity != null && result.hasFindingsAtLeast(failSeverity) ? Main.FINDINGS
         : Main.OK;
-  }
-
-  private Config loadConfig(Path file) {
-    try {
-      return Config.load(file);
-    } catch (InputException e) {
-      throw new ParameterException(spec.commandLine(), "--config: " + e.getMessage());
-    }
-  }
-
-  private Severity severity(String text, String flag) {
-    try {
-      return Severity.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), flag + ": " + e.getMessage());
-    }
   }
 }

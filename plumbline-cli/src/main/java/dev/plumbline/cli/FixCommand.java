@@ -1,0 +1,170 @@
+package dev.plumbline.cli;
+
+import dev.plumbline.fix.ManifestFixer;
+import dev.plumbline.fix.UnifiedDiff;
+import dev.plumbline.fix.Uneditable;
+import dev.plumbline.resource.InputError;
+import dev.plumbline.resource.ManifestReader;
+import dev.plumbline.scan.Finding;
+import dev.plumbline.scan.ScanResult;
+import dev.plumbline.scan.Scanner;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code plumbline fix PATH...} applies the remediation patches of failing controls to manifest
+ * files in place, editing their text so that everything else stays as it was.
+ */
+@Command(name = "fix", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Fix manifests in place: scan them as 'plumbline scan' does and apply the "
+        + "remediation patch of each failing control to the file's text (comments, key order, "
+        + "quoting and untouched lines are kept). Only patches marked safe are applied unless "
+        + "--all is given. Lists what it changed and what it left for a person.", "",
+        "With --dry-run, prints a unified diff on standard output (the report goes to standard "
+            + "error) and changes nothing.", "",
+        "Exit codes: 0 nothing left to fix, 1 findings left for a person (no patch, an unsafe "
+            + "patch without --all, a file that cannot be edited safely), 2 usage or input "
+            + "error (a file that could not be read or parsed is never changed; the other "
+            + "files still are)."})
+final class FixCommand implements Callable<Integer> {
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(paramLabel = "PATH", arity = "0..*",
+      description = "Files or directories to fix (.yaml, .yml; .json files are reported, not "
+          + "edited).")
+  List<String> paths = new ArrayList<>();
+
+  @Option(names = "--dry-run",
+      description = "Print the changes as a unified diff instead of writing them.")
+  boolean dryRun;
+
+  @Option(names = "--all",
+      description = "Also apply patches that are not marked safe (review the result).")
+  boolean all;
+
+  @Mixin
+  EngineOptions engine;
+
+  /** A finding left for a person, with why. */
+  private record Left(Finding finding, String why) {}
+
+  @Override
+  public Integer call() throws IOException {
+    if (paths.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "nothing to fix: give files or "
+          + "directories");
+    }
+    if (paths.contains("-")) {
+      throw new ParameterException(spec.commandLine(), "standard input cannot be fixed in "
+          + "place: give the files (or use 'plumbline scan -' to see what to fix)");
+    }
+    EngineOptions.Resolved resolved = engine.resolve();
+    ManifestReader.Result input = new ManifestReader().read(paths, System.in);
+    ScanResult result = new Scanner(resolved.options()).scan(input);
+
+    Map<String, List<InputError>> errorsByFile = new TreeMap<>();
+    for (InputError e : result.errors()) {
+      errorsByFile.computeIfAbsent(e.file(), f -> new ArrayList<>()).add(e);
+    }
+    Map<String, List<Finding>> byFile = new LinkedHashMap<>();
+    for (Finding f : result.findings()) {
+      byFile.computeIfAbsent(f.origin().file(), k -> new ArrayList<>()).add(f);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter report = dryRun ? spec.commandLine().getErr() : out;
+    List<Finding> fixed = new ArrayList<>();
+    List<Left> left = new ArrayList<>();
+    int files = 0;
+    for (Map.Entry<String, List<Finding>> e : byFile.entrySet()) {
+      String file = e.getKey();
+      List<Finding> apply = new ArrayList<>();
+      for (Finding f : e.getValue()) {
+        if (!f.control().remediation().hasPatch()) {
+          left.add(new Left(f, "no automatic fix"));
+        } else if (!f.control().remediation().safe() && !all) {
+          left.add(new Left(f, "the fix needs review: run with --all to apply it"));
+        } else {
+          apply.add(f);
+        }
+      }
+      if (apply.isEmpty()) {
+        continue;
+      }
+      if (errorsByFile.containsKey(file)) {
+        InputError first = errorsByFile.get(file).get(0);
+        apply.forEach(f -> left.add(new Left(f, "file not edited: it has an error ("
+            + first + ")")));
+        continue;
+      }
+      try {
+        Path path = Path.of(file);
+        String before = ManifestFixer.read(path);
+        String after = ManifestFixer.fix(file, before, apply);
+        if (!after.equals(before)) {
+          files++;
+          if (dryRun) {
+            out.print(UnifiedDiff.of(file, before, after));
+          } else {
+            ManifestFixer.write(path, after);
+          }
+        }
+        fixed.addAll(apply);
+      } catch (Uneditable u) {
+        String where = u.line() > 0 ? " (line " + u.line() + ")" : "";
+        apply.forEach(f -> left.add(new Left(f, "file not edited: " + u.getMessage() + where)));
+      }
+    }
+
+    String verb = dryRun ? "would fix" : "fixed";
+    for (Finding f : fixed) {
+      report.println(verb + "  " + location(f) + "  " + f.controlId() + "  "
+          + f.resource().display() + "  " + f.path());
+    }
+    if (!left.isEmpty()) {
+      if (!fixed.isEmpty()) {
+        report.println();
+      }
+      report.println("left for a person:");
+      for (Left l : left) {
+        Finding f = l.finding();
+        report.println("  " + location(f) + "  " + f.controlId() + "  "
+            + f.resource().display() + "  " + f.path());
+        report.println("      " + l.why());
+        for (String line : f.control().remediation().text().strip().split("\n")) {
+          report.println("      " + line.strip());
+        }
+      }
+    }
+    for (InputError e : result.errors()) {
+      report.println("error: " + e);
+    }
+    report.println((fixed.isEmpty() ? "nothing " + verb : verb + " " + fixed.size()
+        + " finding(s) in " + files + " file(s)") + "; " + left.size()
+        + " left for a person" + (result.errors().isEmpty() ? ""
+        : "; " + result.errors().size() + " error(s)"));
+    report.flush();
+    out.flush();
+    if (!result.errors().isEmpty()) {
+      return Main.ERROR;
+    }
+    return left.isEmpty() ? Main.OK : Main.FINDINGS;
+  }
+
+  private static String location(Finding f) {
+    return f.line() > 0 ? f.origin().file() + ":" + f.line() : f.origin().file();
+  }
+}
