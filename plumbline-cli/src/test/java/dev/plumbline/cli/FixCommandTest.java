@@ -209,6 +209,61 @@ class FixCommandTest {
   }
 
   @Test
+  void refusesAYamlBombWithoutExpandingItAndNamesTheFile() throws IOException {
+    StringBuilder bomb = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for (int i = 1; i < 10; i++) {
+      bomb.append("a").append(i).append(": &a").append(i).append(" [");
+      for (int j = 0; j < 10; j++) {
+        bomb.append(j > 0 ? ", " : "").append("*a").append(i - 1);
+      }
+      bomb.append("]\n");
+    }
+    String text = DEPLOYMENT + "---\n" + bomb;
+    Path file = write("bomb.yaml", text);
+    Run r = run("fix", "--all", "--control", CONTROLS, file.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(read(file)).isEqualTo(text);
+    assertThat(r.out()).contains("error: " + file + ":").contains("billion laughs");
+  }
+
+  @Test
+  void refusesTabIndentationNamingTheLine() throws IOException {
+    String text = DEPLOYMENT.replace("      containers:", "\tcontainers:");
+    Path file = write("tabs.yaml", text);
+    Run r = run("fix", "--control", CONTROLS, file.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(read(file)).isEqualTo(text);
+    assertThat(r.out()).contains("error: " + file + ":14");
+  }
+
+  @Test
+  void aDirectoryOfSymbolicLinksFixesTheFilesTheyPointTo() throws IOException {
+    Path real = write("real/web.yaml", DEPLOYMENT);
+    Path links = Files.createDirectories(dir.resolve("links"));
+    Files.createSymbolicLink(links.resolve("web.yaml"), real);
+    Files.createSymbolicLink(links.resolve("dangling.yaml"), dir.resolve("nowhere.yaml"));
+    Files.createSymbolicLink(links.resolve("loop"), links);
+    Run r = run("fix", "--control", CONTROLS, links.toString());
+    assertThat(r.code()).as(r.out()).isEqualTo(1);
+    assertThat(read(real)).contains("allowPrivilegeEscalation: false");
+    assertThat(Files.isSymbolicLink(links.resolve("web.yaml"))).isTrue();
+  }
+
+  @Test
+  void fixesAHugeFileInOneGo() throws IOException {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 5000; i++) {
+      text.append("---\n").append(DEPLOYMENT.replace("name: web   #", "name: web-" + i + "   #"));
+    }
+    Path file = write("huge.yaml", text.toString());
+    Run r = run("fix", "--control", "privilege-escalation-allowed", file.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    String fixed = read(file);
+    assertThat(fixed.split("allowPrivilegeEscalation: false", -1)).hasSize(5001);
+    assertThat(fixed.split("# keep this comment", -1)).hasSize(5001);
+  }
+
+  @Test
   void usageErrors() {
     assertThat(run("fix").code()).isEqualTo(2);
     assertThat(run("fix", "-").code()).isEqualTo(2);
