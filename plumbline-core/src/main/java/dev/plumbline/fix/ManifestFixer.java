@@ -140,6 +140,14 @@ public final class ManifestFixer {
     return bom + result;
   }
 
+  /**
+   * A map as block-style YAML, in the style the fixer writes new keys (strings plain only when
+   * YAML 1.1 reads them back as the same strings, lists of scalars in flow style).
+   */
+  public static String toYaml(Map<String, Object> value) {
+    return value.isEmpty() ? "{}\n" : new TextEditor("").block(value, 0);
+  }
+
   /** Where a finding's resource sits in its document: the root, or {@code items[k]} of a List. */
   private static FieldPath locate(List<Resource> resources, List<YamlFile.Document> documents,
       Finding f) {

@@ -256,7 +256,7 @@ final class TextEditor {
   }
 
   /** A map or a list of maps as block lines at {@code indent}, each ending with a break. */
-  private String block(Object value, int indent) {
+  String block(Object value, int indent) {
     StringBuilder sb = new StringBuilder();
     if (value instanceof Map<?, ?> map) {
       for (Map.Entry<?, ?> e : map.entrySet()) {
