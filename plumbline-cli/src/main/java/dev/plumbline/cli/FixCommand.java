@@ -3,11 +3,16 @@ package dev.plumbline.cli;
 import dev.plumbline.fix.ManifestFixer;
 import dev.plumbline.fix.UnifiedDiff;
 import dev.plumbline.fix.Uneditable;
+import dev.plumbline.kube.ClusterConnection;
+import dev.plumbline.kube.ClusterException;
+import dev.plumbline.kube.ClusterFixer;
+import dev.plumbline.kube.ClusterReader;
 import dev.plumbline.resource.InputError;
 import dev.plumbline.resource.ManifestReader;
 import dev.plumbline.scan.Finding;
 import dev.plumbline.scan.ScanResult;
 import dev.plumbline.scan.Scanner;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -35,10 +40,13 @@ import picocli.CommandLine.Spec;
         + "--all is given. Lists what it changed and what it left for a person.", "",
         "With --dry-run, prints a unified diff on standard output (the report goes to standard "
             + "error) and changes nothing.", "",
-        "Exit codes: 0 nothing left to fix, 1 findings left for a person (no patch, an unsafe "
-            + "patch without --all, a file that cannot be edited safely), 2 usage or input "
-            + "error (a file that could not be read or parsed is never changed; the other "
-            + "files still are)."})
+        "With --cluster, prints one strategic merge patch per object to fix and its kubectl "
+            + "patch command; --apply applies each after a server-side dry run succeeds.", "",
+        "Exit codes: 0 nothing left to fix (with --dry-run, or --cluster without --apply: "
+            + "nothing would be left), 1 findings left for a person (no patch, an unsafe "
+            + "patch without --all, a file that cannot be edited safely, a patch the server "
+            + "rejected), 2 usage or input error (a file that could not be read or parsed is "
+            + "never changed; the other files still are; an unreachable cluster)."})
 final class FixCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -56,6 +64,26 @@ final class FixCommand implements Callable<Integer> {
       description = "Also apply patches that are not marked safe (review the result).")
   boolean all;
 
+  @Option(names = "--cluster",
+      description = "Fix the live cluster of the kubeconfig's current context instead of files: "
+          + "print one strategic merge patch per object to fix (the owning workload, never a "
+          + "pod its controller would recreate) with its kubectl patch command.")
+  boolean cluster;
+
+  @Option(names = "--kubeconfig", paramLabel = "FILE",
+      description = "With --cluster: the kubeconfig to use (default: $KUBECONFIG or "
+          + "~/.kube/config).")
+  Path kubeconfig;
+
+  @Option(names = "--context", paramLabel = "NAME",
+      description = "With --cluster: the kubeconfig context to use (default: its current one).")
+  String context;
+
+  @Option(names = "--apply",
+      description = "With --cluster: apply the patches, each after a server-side dry run of it "
+          + "succeeds, and report each result.")
+  boolean apply;
+
   @Mixin
   EngineOptions engine;
 
@@ -64,6 +92,21 @@ final class FixCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (cluster && !paths.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "--cluster fixes a cluster, PATH "
+          + "arguments fix files: give one or the other, not both");
+    }
+    if (!cluster && (kubeconfig != null || context != null || apply)) {
+      throw new ParameterException(spec.commandLine(), (kubeconfig != null ? "--kubeconfig"
+          : context != null ? "--context" : "--apply") + " needs --cluster");
+    }
+    if (cluster && dryRun) {
+      throw new ParameterException(spec.commandLine(), "--cluster only prints the patches "
+          + "unless --apply is given: --dry-run is not needed");
+    }
+    if (cluster) {
+      return cluster();
+    }
     if (paths.isEmpty()) {
       throw new ParameterException(spec.commandLine(), "nothing to fix: give files or "
           + "directories");
@@ -162,6 +205,66 @@ final class FixCommand implements Callable<Integer> {
       return Main.ERROR;
     }
     return left.isEmpty() ? Main.OK : Main.FINDINGS;
+  }
+
+  /** {@code fix --cluster}: print the patches, and apply them with {@code --apply}. */
+  private int cluster() {
+    EngineOptions.Resolved resolved = engine.resolve();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try (KubernetesClient client = ClusterConnection.open(kubeconfig, context)) {
+      ClusterReader.Result read = new ClusterReader(client).read(
+          ClusterReader.kindsFor(resolved.selection().controls()),
+          resolved.options().namespaces());
+      ScanResult result = new Scanner(resolved.options())
+          .scan(read.resources(), read.errors(), read.notes(), 0);
+      ClusterFixer.Plan plan = ClusterFixer.plan(read.resources(), result.findings(), all);
+      ClusterFixer fixer = new ClusterFixer(client);
+      int applied = 0;
+      int rejected = 0;
+      for (ClusterFixer.Patch patch : plan.patches()) {
+        out.print(patch.yaml());
+        out.println(patch.kubectl());
+        if (apply) {
+          ClusterFixer.Applied a = fixer.apply(patch);
+          out.println((a.ok() ? "applied: " : "not applied: ") + patch.target().display()
+              + ": " + a.message());
+          if (a.ok()) {
+            applied++;
+          } else {
+            rejected++;
+          }
+        }
+        out.println();
+      }
+      if (!plan.left().isEmpty()) {
+        out.println("left for a person:");
+        for (ClusterFixer.Left l : plan.left()) {
+          Finding f = l.finding();
+          out.println("  " + f.resource().display() + "  " + f.controlId() + "  " + f.path());
+          out.println("      " + l.reason());
+          for (String line : f.control().remediation().text().strip().split("\n")) {
+            out.println("      " + line.strip());
+          }
+        }
+      }
+      for (InputError e : result.errors()) {
+        out.println("error: " + e);
+      }
+      out.println(plan.patches().size() + " patch(es) for " + ClusterConnection.describe(client)
+          + (apply ? ": " + applied + " applied, " + rejected + " not applied" : "")
+          + "; " + plan.left().size() + " finding(s) left for a person"
+          + (result.errors().isEmpty() ? "" : "; " + result.errors().size() + " error(s)"));
+      out.flush();
+      if (!result.errors().isEmpty()) {
+        return Main.ERROR;
+      }
+      return plan.left().isEmpty() && rejected == 0 ? Main.OK : Main.FINDINGS;
+    } catch (ClusterException e) {
+      err.println("error: " + e.getMessage());
+      err.flush();
+      return Main.ERROR;
+    }
   }
 
   private static String location(Finding f) {
