@@ -9,6 +9,7 @@ import dev.plumbline.kube.ClusterFixer;
 import dev.plumbline.kube.ClusterReader;
 import dev.plumbline.resource.InputError;
 import dev.plumbline.resource.ManifestReader;
+import dev.plumbline.resource.Resource;
 import dev.plumbline.scan.Finding;
 import dev.plumbline.scan.ScanResult;
 import dev.plumbline.scan.Scanner;
@@ -17,9 +18,14 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -131,7 +137,8 @@ final class FixCommand implements Callable<Integer> {
     PrintWriter report = dryRun ? spec.commandLine().getErr() : out;
     List<Finding> fixed = new ArrayList<>();
     List<Left> left = new ArrayList<>();
-    int files = 0;
+    Map<String, String[]> edited = new LinkedHashMap<>();
+    Map<String, List<Finding>> appliedIn = new LinkedHashMap<>();
     for (Map.Entry<String, List<Finding>> e : byFile.entrySet()) {
       String file = e.getKey();
       List<Finding> apply = new ArrayList<>();
@@ -154,16 +161,11 @@ final class FixCommand implements Callable<Integer> {
         continue;
       }
       try {
-        Path path = Path.of(file);
-        String before = ManifestFixer.read(path);
+        String before = ManifestFixer.read(Path.of(file));
         String after = ManifestFixer.fix(file, before, apply);
         if (!after.equals(before)) {
-          files++;
-          if (dryRun) {
-            out.print(UnifiedDiff.of(file, before, after));
-          } else {
-            ManifestFixer.write(path, after);
-          }
+          edited.put(file, new String[] {before, after});
+          appliedIn.put(file, apply);
         }
         fixed.addAll(apply);
       } catch (Uneditable u) {
@@ -171,6 +173,44 @@ final class FixCommand implements Callable<Integer> {
         apply.forEach(f -> left.add(new Left(f, "file not edited: " + u.getMessage() + where)));
       }
     }
+
+    // A patch that does not make its finding go away (a container that overrides the pod
+    // setting the patch adds) is reported as such: the edited files are scanned again, with
+    // the other files, as they would be after the fix.
+    if (!fixed.isEmpty()) {
+      Set<String> still = new HashSet<>();
+      rescan(input, edited, resolved).findings().forEach(f -> still.add(f.id()));
+      for (Iterator<Finding> i = fixed.iterator(); i.hasNext(); ) {
+        Finding f = i.next();
+        if (still.contains(f.id())) {
+          i.remove();
+          left.add(new Left(f, "its automatic fix does not resolve it here (something else "
+              + "overrides the fixed setting)"));
+        }
+      }
+      // and its change is not made
+      for (Iterator<Map.Entry<String, String[]>> i = edited.entrySet().iterator(); i.hasNext(); ) {
+        Map.Entry<String, String[]> e = i.next();
+        List<Finding> resolving = appliedIn.get(e.getKey()).stream()
+            .filter(f -> !still.contains(f.id())).toList();
+        if (resolving.isEmpty()) {
+          i.remove();
+        } else if (resolving.size() < appliedIn.get(e.getKey()).size()) {
+          e.setValue(new String[] {e.getValue()[0],
+              ManifestFixer.fix(e.getKey(), e.getValue()[0], resolving)});
+        }
+      }
+    }
+    for (Map.Entry<String, String[]> e : edited.entrySet()) {
+      if (dryRun) {
+        out.print(UnifiedDiff.of(e.getKey(), e.getValue()[0], e.getValue()[1]));
+      } else {
+        ManifestFixer.write(Path.of(e.getKey()), e.getValue()[1]);
+      }
+    }
+    Map<Finding, Integer> order = new IdentityHashMap<>();
+    result.findings().forEach(f -> order.put(f, order.size()));
+    left.sort(Comparator.comparingInt(l -> order.get(l.finding())));
 
     String verb = dryRun ? "would fix" : "fixed";
     for (Finding f : fixed) {
@@ -188,7 +228,7 @@ final class FixCommand implements Callable<Integer> {
             + f.resource().display() + "  " + f.path());
         report.println("      " + l.why());
         for (String line : f.control().remediation().text().strip().split("\n")) {
-          report.println("      " + line.strip());
+          report.println(line.isBlank() ? "" : "      " + line.stripTrailing());
         }
       }
     }
@@ -196,7 +236,7 @@ final class FixCommand implements Callable<Integer> {
       report.println("error: " + e);
     }
     report.println((fixed.isEmpty() ? "nothing " + verb : verb + " " + fixed.size()
-        + " finding(s) in " + files + " file(s)") + "; " + left.size()
+        + " finding(s) in " + edited.size() + " file(s)") + "; " + left.size()
         + " left for a person" + (result.errors().isEmpty() ? ""
         : "; " + result.errors().size() + " error(s)"));
     report.flush();
@@ -244,7 +284,7 @@ final class FixCommand implements Callable<Integer> {
           out.println("  " + f.resource().display() + "  " + f.controlId() + "  " + f.path());
           out.println("      " + l.reason());
           for (String line : f.control().remediation().text().strip().split("\n")) {
-            out.println("      " + line.strip());
+            out.println(line.isBlank() ? "" : "      " + line.stripTrailing());
           }
         }
       }
@@ -265,6 +305,22 @@ final class FixCommand implements Callable<Integer> {
       err.flush();
       return Main.ERROR;
     }
+  }
+
+  /** Scans the input again with the edited files' new text in place of the old. */
+  private static ScanResult rescan(ManifestReader.Result input, Map<String, String[]> edited,
+      EngineOptions.Resolved resolved) {
+    List<Resource> resources = new ArrayList<>();
+    Set<String> replaced = new HashSet<>();
+    for (Resource r : input.resources()) {
+      String file = r.origin().file();
+      if (!edited.containsKey(file)) {
+        resources.add(r);
+      } else if (replaced.add(file)) {
+        resources.addAll(new ManifestReader().readString(file, edited.get(file)[1]).resources());
+      }
+    }
+    return new Scanner(resolved.options()).scan(resources, List.of(), List.of(), input.files());
   }
 
   private static String location(Finding f) {

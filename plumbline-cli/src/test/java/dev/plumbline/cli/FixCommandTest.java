@@ -264,6 +264,21 @@ class FixCommandTest {
   }
 
   @Test
+  void aPatchThatDoesNotResolveItsFindingIsLeftForAPerson() throws IOException {
+    // the patch sets runAsNonRoot on the pod; the container's own false overrides it
+    String text = DEPLOYMENT.replace("privileged: yes", "runAsNonRoot: false");
+    Path file = write("root.yaml", text);
+    Run first = run("fix", "--all", "--control", "run-as-root-allowed", file.toString());
+    assertThat(first.code()).isEqualTo(1);
+    assertThat(first.out()).contains("left for a person:")
+        .contains("its automatic fix does not resolve it here")
+        .contains("nothing fixed;");
+    Run second = run("fix", "--all", "--control", "run-as-root-allowed", file.toString());
+    assertThat(second.out()).isEqualTo(first.out());
+    assertThat(read(file)).isEqualTo(text);
+  }
+
+  @Test
   void usageErrors() {
     assertThat(run("fix").code()).isEqualTo(2);
     assertThat(run("fix", "-").code()).isEqualTo(2);
