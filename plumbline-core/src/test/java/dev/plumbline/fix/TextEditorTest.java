@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** Edits of the text that keep everything else byte for byte. */
+@SuppressWarnings("unchecked")
 class TextEditorTest {
   /** Applies {@code change} to document {@code doc} and edits the text to match. */
   @SuppressWarnings("unchecked")
@@ -149,6 +150,44 @@ class TextEditorTest {
     String text = "a: \"😀 café\"\nb:\n  c: 1 # ünïcode\n";
     assertThat(edit(text, o -> at(o, "b").put("c", 2L)))
         .isEqualTo("a: \"😀 café\"\nb:\n  c: 2 # ünïcode\n");
+  }
+
+  @Test
+  void addsAfterABlockScalarAndKeepsItsText() {
+    String text = "c:\n  args: |\n    echo hi\n      indented\n\n  # after\nd: 1\n";
+    String got = edit(text, o -> at(o, "c").put("x", "y z"));
+    assertThat(YamlFile.parse("t", got).get(0).root().toString()).contains("echo hi");
+    assertThat(got).startsWith("c:\n  args: |\n    echo hi\n      indented\n")
+        .contains("  x: \"y z\"\n").endsWith("  # after\nd: 1\n");
+  }
+
+  @Test
+  void writesNewListsOfMappingsInBlockStyle() {
+    String got = edit("spec:\n  a: 1\n", o -> at(o, "spec").put("containers",
+        new ArrayList<>(List.of(new LinkedHashMap<>(Map.of("name", "c")),
+            new LinkedHashMap<>(Map.of("name", "d"))))));
+    assertThat(got).isEqualTo("spec:\n  a: 1\n  containers:\n    - name: c\n    - name: d\n");
+  }
+
+  @Test
+  void removesSeveralKeysIncludingTheFirstOfAListItem() {
+    String text = "- hostNetwork: true\n  hostPID: true\n  name: x # kept\n  hostIPC: true\n";
+    List<YamlFile.Document> docs = YamlFile.parse("t", text);
+    List<Object> before = (List<Object>) docs.get(0).root();
+    List<Object> after = (List<Object>) Json.deepCopy(before);
+    Map<String, Object> item = (Map<String, Object>) after.get(0);
+    item.remove("hostNetwork");
+    item.remove("hostPID");
+    item.remove("hostIPC");
+    TextEditor editor = new TextEditor(text);
+    editor.change(YamlTree.parse(text).get(0), before, after);
+    assertThat(editor.result()).isEqualTo("- name: x # kept\n");
+  }
+
+  @Test
+  void anEmptyFlowMappingGetsItsFirstKey() {
+    assertThat(edit("a: {}  # none yet\n", o -> at(o, "a").put("b", true)))
+        .isEqualTo("a: {b: true}  # none yet\n");
   }
 
   @Test
