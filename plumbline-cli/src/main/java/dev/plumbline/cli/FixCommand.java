@@ -161,7 +161,12 @@ final class FixCommand implements Callable<Integer> {
         continue;
       }
       try {
-        String before = ManifestFixer.read(Path.of(file));
+        String before;
+        try {
+          before = ManifestFixer.read(Path.of(file));
+        } catch (IOException io) {
+          throw new Uneditable("cannot read it: " + io.getMessage(), 0);
+        }
         String after = ManifestFixer.fix(file, before, apply);
         if (!after.equals(before)) {
           edited.put(file, new String[] {before, after});
@@ -179,10 +184,10 @@ final class FixCommand implements Callable<Integer> {
     // the other files, as they would be after the fix.
     if (!fixed.isEmpty()) {
       Set<String> still = new HashSet<>();
-      rescan(input, edited, resolved).findings().forEach(f -> still.add(f.id()));
+      rescan(input, edited, resolved).findings().forEach(f -> still.add(where(f)));
       for (Iterator<Finding> i = fixed.iterator(); i.hasNext(); ) {
         Finding f = i.next();
-        if (still.contains(f.id())) {
+        if (still.contains(where(f))) {
           i.remove();
           left.add(new Left(f, "its automatic fix does not resolve it here (something else "
               + "overrides the fixed setting)"));
@@ -192,7 +197,7 @@ final class FixCommand implements Callable<Integer> {
       for (Iterator<Map.Entry<String, String[]>> i = edited.entrySet().iterator(); i.hasNext(); ) {
         Map.Entry<String, String[]> e = i.next();
         List<Finding> resolving = appliedIn.get(e.getKey()).stream()
-            .filter(f -> !still.contains(f.id())).toList();
+            .filter(f -> !still.contains(where(f))).toList();
         if (resolving.isEmpty()) {
           i.remove();
         } else if (resolving.size() < appliedIn.get(e.getKey()).size()) {
@@ -201,11 +206,23 @@ final class FixCommand implements Callable<Integer> {
         }
       }
     }
-    for (Map.Entry<String, String[]> e : edited.entrySet()) {
+    List<String> writeErrors = new ArrayList<>();
+    for (Iterator<Map.Entry<String, String[]>> i = edited.entrySet().iterator(); i.hasNext(); ) {
+      Map.Entry<String, String[]> e = i.next();
       if (dryRun) {
         out.print(UnifiedDiff.of(e.getKey(), e.getValue()[0], e.getValue()[1]));
-      } else {
+        continue;
+      }
+      try {
         ManifestFixer.write(Path.of(e.getKey()), e.getValue()[1]);
+      } catch (IOException io) {
+        writeErrors.add(e.getKey() + ": cannot write (left as it was): " + io.getMessage());
+        i.remove();
+        for (Finding f : appliedIn.get(e.getKey())) {
+          if (fixed.remove(f)) {
+            left.add(new Left(f, "file not written: " + io.getMessage()));
+          }
+        }
       }
     }
     Map<Finding, Integer> order = new IdentityHashMap<>();
@@ -235,13 +252,14 @@ final class FixCommand implements Callable<Integer> {
     for (InputError e : result.errors()) {
       report.println("error: " + e);
     }
+    writeErrors.forEach(e -> report.println("error: " + e));
     report.println((fixed.isEmpty() ? "nothing " + verb : verb + " " + fixed.size()
         + " finding(s) in " + edited.size() + " file(s)") + "; " + left.size()
-        + " left for a person" + (result.errors().isEmpty() ? ""
-        : "; " + result.errors().size() + " error(s)"));
+        + " left for a person" + (result.errors().isEmpty() && writeErrors.isEmpty() ? ""
+        : "; " + (result.errors().size() + writeErrors.size()) + " error(s)"));
     report.flush();
     out.flush();
-    if (!result.errors().isEmpty()) {
+    if (!result.errors().isEmpty() || !writeErrors.isEmpty()) {
       return Main.ERROR;
     }
     return left.isEmpty() ? Main.OK : Main.FINDINGS;
@@ -307,6 +325,14 @@ final class FixCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * A finding's identity across the fix: its id (control, object, field) in its file and
+   * document (the same object may be in two files; lines move when lines are added).
+   */
+  private static String where(Finding f) {
+    return f.origin().file() + "\n" + f.origin().document() + "\n" + f.id();
+  }
+
   /** Scans the input again with the edited files' new text in place of the old. */
   private static ScanResult rescan(ManifestReader.Result input, Map<String, String[]> edited,
       EngineOptions.Resolved resolved) {
@@ -317,7 +343,9 @@ final class FixCommand implements Callable<Integer> {
       if (!edited.containsKey(file)) {
         resources.add(r);
       } else if (replaced.add(file)) {
-        resources.addAll(new ManifestReader().readString(file, edited.get(file)[1]).resources());
+        String text = edited.get(file)[1];
+        resources.addAll(new ManifestReader().readString(file,
+            text.startsWith("\uFEFF") ? text.substring(1) : text).resources());
       }
     }
     return new Scanner(resolved.options()).scan(resources, List.of(), List.of(), input.files());

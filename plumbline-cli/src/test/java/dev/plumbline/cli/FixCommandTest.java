@@ -279,6 +279,41 @@ class FixCommandTest {
   }
 
   @Test
+  void templatedYamlIsLeftButTemplateTextInQuotedValuesIsData() throws IOException {
+    // (both files hold the same Deployment: each is fixed, or not, on its own)
+    String templated = DEPLOYMENT.replace("image: \"nginx:1.27\"", "image: nginx:{{ .Values.tag }}");
+    Path t = write("templated.yaml", templated);
+    String alerting = DEPLOYMENT.replace("namespace: shop\n", "namespace: shop\n"
+        + "  annotations: {summary: \"{{ $labels.pod }} is down\"}\n");
+    Path a = write("alerting.yaml", alerting);
+    Run r = run("fix", "--control", CONTROLS, t.toString(), a.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(read(t)).isEqualTo(templated);
+    assertThat(r.out()).contains("looks like a template").contains("(line 16)");
+    assertThat(read(a)).as(r.out()).contains("allowPrivilegeEscalation: false")
+        .contains("{{ $labels.pod }} is down");
+  }
+
+  @Test
+  void utf16FilesAreScannedButNotEdited() throws IOException {
+    Path file = dir.resolve("utf16.yaml");
+    byte[] bytes = ("\uFEFF" + DEPLOYMENT).getBytes(StandardCharsets.UTF_16LE);
+    Files.write(file, bytes);
+    Run r = run("fix", "--control", CONTROLS, file.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(Files.readAllBytes(file)).isEqualTo(bytes);
+    assertThat(r.out()).contains("UTF-16 text is not edited");
+  }
+
+  @Test
+  void aByteOrderMarkIsKept() throws IOException {
+    Path file = write("bom.yaml", "\uFEFF" + DEPLOYMENT);
+    Run r = run("fix", "--control", CONTROLS, file.toString());
+    assertThat(r.code()).as(r.out()).isEqualTo(1);
+    assertThat(read(file)).startsWith("\uFEFF# the web shop").contains("allowPrivilegeEscalation");
+  }
+
+  @Test
   void usageErrors() {
     assertThat(run("fix").code()).isEqualTo(2);
     assertThat(run("fix", "-").code()).isEqualTo(2);

@@ -38,7 +38,8 @@ import java.util.Set;
  * as read and as patched is then made as edits of the text (see {@link TextEditor}), and the
  * edited text is parsed again and must give exactly the patched documents, or nothing is
  * changed. Files it will not edit ({@link Uneditable}): JSON, YAML with anchors, aliases or merge
- * keys, text that looks templated ({@code {{ }}}), text that does not parse.
+ * keys, text that looks templated ({@code {{ }}} outside quoted and block scalars), text that
+ * does not parse.
  */
 public final class ManifestFixer {
   private ManifestFixer() {}
@@ -61,11 +62,6 @@ public final class ManifestFixer {
       throw new Uneditable("JSON is not edited (its formatting would not survive): apply the "
           + "change by hand", 0);
     }
-    int template = body.indexOf("{{");
-    if (template >= 0) {
-      throw new Uneditable("looks like a template ({{ ... }}): fix the template, not its output",
-          lineOf(body, template));
-    }
     List<YamlFile.Document> documents;
     try {
       documents = YamlFile.parse(name, body);
@@ -73,6 +69,11 @@ public final class ManifestFixer {
       throw new Uneditable(e.getMessage(), 0);
     }
     List<YamlTree.Document> tree = YamlTree.parse(body);
+    int template = templateMark(body, tree);
+    if (template >= 0) {
+      throw new Uneditable("looks like a template ({{ ... }}): fix the template, not its output",
+          lineOf(body, template));
+    }
     if (tree.size() != documents.size()) {
       throw new Uneditable("the documents of the file could not be told apart", 0);
     }
@@ -180,6 +181,47 @@ public final class ManifestFixer {
     return FieldPath.ROOT;
   }
 
+  /**
+   * The offset of the first {@code {{} that is not inside a quoted or block scalar (where it is
+   * data, such as an alert's text template), or -1.
+   */
+  private static int templateMark(String text, List<YamlTree.Document> tree) {
+    int at = text.indexOf("{{");
+    if (at < 0) {
+      return -1;
+    }
+    List<int[]> data = new ArrayList<>();
+    for (YamlTree.Document d : tree) {
+      quotedScalars(d.root(), data);
+    }
+    for (; at >= 0; at = text.indexOf("{{", at + 2)) {
+      boolean inData = false;
+      for (int[] range : data) {
+        if (at >= range[0] && at < range[1]) {
+          inData = true;
+          break;
+        }
+      }
+      if (!inData) {
+        return at;
+      }
+    }
+    return -1;
+  }
+
+  private static void quotedScalars(YamlTree.Node node, List<int[]> ranges) {
+    if (node instanceof YamlTree.Scalar s) {
+      if (s.style != org.snakeyaml.engine.v2.common.ScalarStyle.PLAIN) {
+        ranges.add(new int[] {s.start, s.end});
+      }
+    } else if (node instanceof YamlTree.Mapping m) {
+      m.keys.forEach(k -> quotedScalars(k, ranges));
+      m.values.forEach(v -> quotedScalars(v, ranges));
+    } else if (node instanceof YamlTree.Sequence q) {
+      q.items.forEach(i -> quotedScalars(i, ranges));
+    }
+  }
+
   private static boolean sameObject(ResourceRef a, ResourceRef b) {
     return Objects.equals(a, b);
   }
@@ -201,6 +243,10 @@ public final class ManifestFixer {
    */
   public static String read(Path file) throws IOException {
     byte[] bytes = Files.readAllBytes(file);
+    if (bytes.length >= 2 && ((bytes[0] & 0xff) == 0xfe && (bytes[1] & 0xff) == 0xff
+        || (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xfe)) {
+      throw new Uneditable("UTF-16 text is not edited: convert the file to UTF-8", 0);
+    }
     try {
       return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes))
