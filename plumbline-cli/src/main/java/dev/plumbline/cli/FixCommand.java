@@ -1,5 +1,7 @@
 package dev.plumbline.cli;
 
+import dev.plumbline.config.Config;
+import dev.plumbline.control.Severity;
 import dev.plumbline.fix.ManifestFixer;
 import dev.plumbline.fix.UnifiedDiff;
 import dev.plumbline.fix.Uneditable;
@@ -11,12 +13,15 @@ import dev.plumbline.resource.InputError;
 import dev.plumbline.resource.ManifestReader;
 import dev.plumbline.resource.Resource;
 import dev.plumbline.scan.Finding;
+import dev.plumbline.scan.ScanOptions;
 import dev.plumbline.scan.ScanResult;
 import dev.plumbline.scan.Scanner;
+import dev.plumbline.scan.Selection;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -32,7 +37,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -57,11 +61,6 @@ final class FixCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(paramLabel = "PATH", arity = "0..*",
-      description = "Files or directories to fix (.yaml, .yml; .json files are reported, not "
-          + "edited).")
-  List<String> paths = new ArrayList<>();
-
   @Option(names = "--dry-run",
       description = "Print the changes as a unified diff instead of writing them.")
   boolean dryRun;
@@ -70,60 +69,54 @@ final class FixCommand implements Callable<Integer> {
       description = "Also apply patches that are not marked safe (review the result).")
   boolean all;
 
-  @Option(names = "--cluster",
-      description = "Fix the live cluster of the kubeconfig's current context instead of files: "
-          + "print one strategic merge patch per object to fix (the owning workload, never a "
-          + "pod its controller would recreate) with its kubectl patch command.")
-  boolean cluster;
-
-  @Option(names = "--kubeconfig", paramLabel = "FILE",
-      description = "With --cluster: the kubeconfig to use (default: $KUBECONFIG or "
-          + "~/.kube/config).")
-  Path kubeconfig;
-
-  @Option(names = "--context", paramLabel = "NAME",
-      description = "With --cluster: the kubeconfig context to use (default: its current one).")
-  String context;
-
   @Option(names = "--apply",
       description = "With --cluster: apply the patches, each after a server-side dry run of it "
           + "succeeds, and report each result.")
   boolean apply;
 
   @Mixin
-  EngineOptions engine;
+  ScanInput input;
+
+  @Option(names = "--framework", paramLabel = "ID", split = ",",
+      description = "Fix only the controls of these frameworks (repeatable; "
+          + "'plumbline frameworks list').")
+  List<String> frameworks = new ArrayList<>();
+
+  @Option(names = "--control", paramLabel = "ID", split = ",",
+      description = "Fix these controls (repeatable; with --framework, in addition).")
+  List<String> controls = new ArrayList<>();
+
+  @Option(names = "--severity", paramLabel = "SEVERITY",
+      description = "Fix only controls at least this severe: critical, high, medium, low.")
+  String severity;
 
   /** A finding left for a person, with why. */
   private record Left(Finding finding, String why) {}
 
   @Override
   public Integer call() throws IOException {
-    if (cluster && !paths.isEmpty()) {
-      throw new ParameterException(spec.commandLine(), "--cluster fixes a cluster, PATH "
-          + "arguments fix files: give one or the other, not both");
+    if (!input.cluster && apply) {
+      throw new ParameterException(spec.commandLine(), "--apply needs --cluster");
     }
-    if (!cluster && (kubeconfig != null || context != null || apply)) {
-      throw new ParameterException(spec.commandLine(), (kubeconfig != null ? "--kubeconfig"
-          : context != null ? "--context" : "--apply") + " needs --cluster");
-    }
-    if (cluster && dryRun) {
+    if (input.cluster && dryRun) {
       throw new ParameterException(spec.commandLine(), "--cluster only prints the patches "
           + "unless --apply is given: --dry-run is not needed");
     }
-    if (cluster) {
-      return cluster();
-    }
-    if (paths.isEmpty()) {
-      throw new ParameterException(spec.commandLine(), "nothing to fix: give files or "
-          + "directories");
-    }
-    if (paths.contains("-")) {
+    if (input.paths.contains("-")) {
       throw new ParameterException(spec.commandLine(), "standard input cannot be fixed in "
           + "place: give the files (or use 'plumbline scan -' to see what to fix)");
     }
-    EngineOptions.Resolved resolved = engine.resolve();
-    ManifestReader.Result input = new ManifestReader().read(paths, System.in);
-    ScanResult result = new Scanner(resolved.options()).scan(input);
+    input.check();
+    Config settings = input.settings();
+    Severity minimum = severity == null ? null : input.severity(severity, "--severity");
+    Selection selection = input.select(
+        frameworks.isEmpty() ? settings.frameworks() : frameworks, controls, minimum);
+    ScanOptions options = input.options(selection, Clock.systemUTC());
+    if (input.cluster) {
+      return cluster(selection, options);
+    }
+    ManifestReader.Result read = new ManifestReader().read(input.paths, System.in);
+    ScanResult result = new Scanner(options).scan(read);
 
     Map<String, List<InputError>> errorsByFile = new TreeMap<>();
     for (InputError e : result.errors()) {
@@ -184,7 +177,7 @@ final class FixCommand implements Callable<Integer> {
     // the other files, as they would be after the fix.
     if (!fixed.isEmpty()) {
       Set<String> still = new HashSet<>();
-      rescan(input, edited, resolved).findings().forEach(f -> still.add(where(f)));
+      rescan(read, edited, options).findings().forEach(f -> still.add(where(f)));
       for (Iterator<Finding> i = fixed.iterator(); i.hasNext(); ) {
         Finding f = i.next();
         if (still.contains(where(f))) {
@@ -266,15 +259,13 @@ final class FixCommand implements Callable<Integer> {
   }
 
   /** {@code fix --cluster}: print the patches, and apply them with {@code --apply}. */
-  private int cluster() {
-    EngineOptions.Resolved resolved = engine.resolve();
+  private int cluster(Selection selection, ScanOptions options) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (KubernetesClient client = ClusterConnection.open(kubeconfig, context)) {
+    try (KubernetesClient client = ClusterConnection.open(input.kubeconfig, input.context)) {
       ClusterReader.Result read = new ClusterReader(client).read(
-          ClusterReader.kindsFor(resolved.selection().controls()),
-          resolved.options().namespaces());
-      ScanResult result = new Scanner(resolved.options())
+          ClusterReader.kindsFor(selection.controls()), options.namespaces());
+      ScanResult result = new Scanner(options)
           .scan(read.resources(), read.errors(), read.notes(), 0);
       ClusterFixer.Plan plan = ClusterFixer.plan(read.resources(), result.findings(), all);
       ClusterFixer fixer = new ClusterFixer(client);
@@ -335,7 +326,7 @@ final class FixCommand implements Callable<Integer> {
 
   /** Scans the input again with the edited files' new text in place of the old. */
   private static ScanResult rescan(ManifestReader.Result input, Map<String, String[]> edited,
-      EngineOptions.Resolved resolved) {
+      ScanOptions options) {
     List<Resource> resources = new ArrayList<>();
     Set<String> replaced = new HashSet<>();
     for (Resource r : input.resources()) {
@@ -348,7 +339,7 @@ final class FixCommand implements Callable<Integer> {
             text.startsWith("\uFEFF") ? text.substring(1) : text).resources());
       }
     }
-    return new Scanner(resolved.options()).scan(resources, List.of(), List.of(), input.files());
+    return new Scanner(options).scan(resources, List.of(), List.of(), input.files());
   }
 
   private static String location(Finding f) {

@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Kubernetes security posture: scan manifests and clusters against Pod Security "
         + "Standards, CIS, NSA-CISA and MITRE controls.",
-    subcommands = {ScanCommand.class, FixCommand.class, ServeCommand.class, ControlsCommand.class, FrameworksCommand.class,
+    subcommands = {ScanCommand.class, FixCommand.class, ReportCommand.class, ServeCommand.class,
+        ControlsCommand.class, FrameworksCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
   /** Exit code: nothing at or above the threshold was found. */

@@ -2,17 +2,11 @@ package dev.plumbline.cli;
 
 import dev.plumbline.config.Config;
 import dev.plumbline.control.Severity;
-import dev.plumbline.kube.ClusterConnection;
 import dev.plumbline.kube.ClusterException;
-import dev.plumbline.kube.ClusterReader;
 import dev.plumbline.output.OutputContext;
 import dev.plumbline.output.OutputFormat;
-import dev.plumbline.resource.ManifestReader;
-import dev.plumbline.scan.ScanOptions;
 import dev.plumbline.scan.ScanResult;
-import dev.plumbline.scan.Scanner;
 import dev.plumbline.scan.Selection;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -21,13 +15,13 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
@@ -44,23 +38,8 @@ final class ScanCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(paramLabel = "PATH", arity = "0..*",
-      description = "Files or directories to scan; - reads standard input.")
-  List<String> paths = new ArrayList<>();
-
-  @Option(names = "--cluster",
-      description = "Scan the live cluster of the kubeconfig's current context (or, inside a "
-          + "pod, of its service account) instead of manifests.")
-  boolean cluster;
-
-  @Option(names = "--kubeconfig", paramLabel = "FILE",
-      description = "With --cluster: the kubeconfig to use (default: $KUBECONFIG or "
-          + "~/.kube/config).")
-  Path kubeconfig;
-
-  @Option(names = "--context", paramLabel = "NAME",
-      description = "With --cluster: the kubeconfig context to use (default: its current one).")
-  String context;
+  @Mixin
+  ScanInput input;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
       description = "table, json, sarif, junit or policyreport (default: ${DEFAULT-VALUE}).")
@@ -70,6 +49,19 @@ final class ScanCommand implements Callable<Integer> {
       description = "Write the output to FILE instead of standard output.")
   Path outputFile;
 
+  @Option(names = "--framework", paramLabel = "ID", split = ",",
+      description = "Evaluate only the controls of these frameworks (repeatable; "
+          + "'plumbline frameworks list').")
+  List<String> frameworks = new ArrayList<>();
+
+  @Option(names = "--control", paramLabel = "ID", split = ",",
+      description = "Evaluate these controls (repeatable; with --framework, in addition).")
+  List<String> controls = new ArrayList<>();
+
+  @Option(names = "--severity", paramLabel = "SEVERITY",
+      description = "Evaluate only controls at least this severe: critical, high, medium, low.")
+  String severity;
+
   @Option(names = "--fail-on", paramLabel = "SEVERITY",
       description = "Exit 1 when a finding is at least this severe: critical, high, medium, "
           + "low, or none (default: none).")
@@ -78,54 +70,35 @@ final class ScanCommand implements Callable<Integer> {
   @Option(names = "--no-color", description = "Never use colour (also: NO_COLOR=1).")
   boolean noColor;
 
-  @Mixin
-  EngineOptions engine;
-
   @Override
   public Integer call() throws IOException {
-    if (cluster && !paths.isEmpty()) {
-      throw new ParameterException(spec.commandLine(), "--cluster scans a cluster, PATH "
-          + "arguments scan manifests: give one or the other, not both");
-    }
-    if (!cluster && (kubeconfig != null || context != null)) {
-      throw new ParameterException(spec.commandLine(),
-          (kubeconfig != null ? "--kubeconfig" : "--context") + " needs --cluster");
-    }
-    if (!cluster && paths.isEmpty()) {
-      throw new ParameterException(spec.commandLine(), "nothing to scan: give files, "
-          + "directories, or - for standard input, or --cluster for a live cluster");
-    }
+    input.check();
     OutputFormat format;
     try {
       format = OutputFormat.parse(output);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--output: " + e.getMessage());
     }
-    EngineOptions.Resolved engineSettings = engine.resolve();
-    Config settings = engineSettings.settings();
+    Config settings = input.settings();
+    input.library();
+    Severity minimum = severity == null ? null : input.severity(severity, "--severity");
     String threshold = failOn != null ? failOn : settings.failOn() != null ? settings.failOn()
         : "none";
     Severity failSeverity = threshold.equalsIgnoreCase("none") ? null
-        : engine.severity(threshold, "--fail-on");
-    Selection selection = engineSettings.selection();
-    ScanOptions options = engineSettings.options();
+        : input.severity(threshold, "--fail-on");
+    Selection selection = input.select(
+        frameworks.isEmpty() ? settings.frameworks() : frameworks, controls, minimum);
     ScanResult result;
-    List<String> inputs = paths;
-    if (cluster) {
-      try (KubernetesClient client = ClusterConnection.open(kubeconfig, context)) {
-        ClusterReader.Result read = new ClusterReader(client)
-            .read(ClusterReader.kindsFor(selection.controls()), options.namespaces());
-        inputs = List.of(ClusterConnection.describe(client));
-        result = new Scanner(options).scan(read.resources(), read.errors(), read.notes(), 0);
-      } catch (ClusterException e) {
-        PrintWriter err = spec.commandLine().getErr();
-        err.println("error: " + e.getMessage());
-        err.flush();
-        return Main.ERROR;
-      }
-    } else {
-      ManifestReader.Result input = new ManifestReader().read(paths, System.in);
-      result = new Scanner(options).scan(input);
+    List<String> inputs;
+    try {
+      ScanInput.Scanned scanned = input.scan(selection, Clock.systemUTC());
+      result = scanned.result();
+      inputs = scanned.inputs();
+    } catch (ClusterException e) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("error: " + e.getMessage());
+      err.flush();
+      return Main.ERROR;
     }
 
     boolean toTerminal = outputFile == null && System.console() != null;

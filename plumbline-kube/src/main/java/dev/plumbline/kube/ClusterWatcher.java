@@ -60,6 +60,7 @@ public final class ClusterWatcher implements AutoCloseable {
       new ArrayList<>();
   private final List<InputError> errors = new ArrayList<>();
   private final List<InputNote> notes = new ArrayList<>();
+  private final Set<String> readable = new java.util.TreeSet<>();
 
   /**
    * A watcher that uses the client's connection; it does not close the client.
@@ -97,6 +98,7 @@ public final class ClusterWatcher implements AutoCloseable {
         continue;
       }
       if (kind.kind().equals("Secret") && kind.group().isEmpty()) {
+        readable.add(kind.kind());
         notes.add(new InputNote(kind.path(null), 0, "Secrets are not watched (a watch cannot "
             + "ask for metadata only, and Secret values are never requested)"));
         continue;
@@ -164,6 +166,14 @@ public final class ClusterWatcher implements AutoCloseable {
   /** Kinds deliberately or necessarily not watched (Secrets, kinds not served). */
   public List<InputNote> notes() {
     return List.copyOf(notes);
+  }
+
+  /**
+   * Kinds asked for that no watch serves but a {@link ClusterReader} reads: Secrets, which it
+   * lists as metadata only.
+   */
+  public Set<String> readableNotWatched() {
+    return Set.copyOf(readable);
   }
 
   /** Stops every informer. */

@@ -69,6 +69,12 @@ public final class Monitor implements AutoCloseable {
 
   private final ScheduledExecutorService worker;
   private final Dependents known = new Dependents();
+  /**
+   * What controls see of the other objects, kept up to date by each batch rather than built again
+   * from every known object (which, on a large cluster, cost more than judging the batch); null
+   * after a full read, when it is built again on first use.
+   */
+  private Inventory inventory;
   /** Events not evaluated yet, by object; the latest event of an object wins. */
   private final Map<String, Event> pending = new LinkedHashMap<>();
   /** Refs of a batch the store did not take, judged again with the next batch. */
@@ -134,7 +140,7 @@ public final class Monitor implements AutoCloseable {
     watcher.errors().forEach(e -> LOG.warning("not watched: " + e.message()));
     try {
       worker.submit(() -> {
-        fullScan();
+        firstScan();
         return null;
       }).get();
     } catch (InterruptedException e) {
@@ -274,6 +280,8 @@ public final class Monitor implements AutoCloseable {
       flush = null;
     }
     Set<ResourceRef> dirty = new LinkedHashSet<>(retry);
+    Map<String, Resource> changed = new LinkedHashMap<>();
+    Map<String, Resource> removed = new LinkedHashMap<>();
     for (Event e : events) {
       Resource r = e.resource();
       String key = Dependents.key(r);
@@ -285,6 +293,8 @@ public final class Monitor implements AutoCloseable {
         dirty.add(r.ref());
         dirty.addAll(known.of(old));
         known.remove(r);
+        changed.remove(key);
+        removed.put(key, old);
         continue;
       }
       String rv = r.origin().resourceVersion();
@@ -295,8 +305,13 @@ public final class Monitor implements AutoCloseable {
         dirty.addAll(known.of(old));
       }
       known.put(r);
+      removed.remove(key);
+      changed.put(key, r);
       dirty.add(r.ref());
       dirty.addAll(known.of(r));
+    }
+    if (inventory != null) {
+      inventory = inventory.with(changed.values(), removed.values());
     }
     if (dirty.isEmpty()) {
       return;
@@ -323,7 +338,10 @@ public final class Monitor implements AutoCloseable {
   /** Judges some objects again and reconciles them as the scope. */
   private ReconcileResult evaluate(Set<ResourceRef> refs) {
     Scanner scanner = new Scanner(withStoredExceptions());
-    Inventory inventory = Inventory.of(known.all());
+    if (inventory == null) {
+      inventory = Inventory.of(known.all());
+    }
+    Inventory inventory = this.inventory;
     List<Finding> open = new ArrayList<>();
     List<Suppressed> suppressed = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -346,6 +364,51 @@ public final class Monitor implements AutoCloseable {
     }
     return store.reconcile(settings.cluster(), Scope.resources(refs), open, suppressed,
         clock.instant(), rule);
+  }
+
+  /**
+   * The first scan judges what the watches' first lists delivered, rather than reading the
+   * cluster a second time (on a large cluster the read is most of the start-up), plus a read of
+   * the kinds no watch serves (Secrets, as metadata only).
+   */
+  private void firstScan() throws ClusterException {
+    long started = System.nanoTime();
+    List<Resource> resources = new ArrayList<>();
+    synchronized (pending) {
+      // The latest event of each object: a deletion after its listing leaves it out.
+      for (Event e : pending.values()) {
+        if (!e.type().equals("deleted")) {
+          resources.add(e.resource());
+        }
+      }
+      pending.clear();
+    }
+    List<InputError> errors = new ArrayList<>(watcher.errors());
+    List<dev.plumbline.resource.InputNote> notes = new ArrayList<>(watcher.notes());
+    if (!watcher.readableNotWatched().isEmpty()) {
+      ClusterReader.Result read = new ClusterReader(client)
+          .read(watcher.readableNotWatched(), settings.namespaces());
+      resources.addAll(read.resources());
+      errors.addAll(read.errors());
+      notes.addAll(read.notes());
+    }
+    Set<String> notRead = new HashSet<>();
+    for (InputError e : errors) {
+      String m = e.message();
+      int end = m.indexOf(" not watched");
+      if (end < 0) {
+        end = m.indexOf(" not read");
+      }
+      if (end > 0) {
+        notRead.add(m.substring(0, end));
+      }
+    }
+    known.replaceAll(resources);
+    inventory = null;
+    unread = Set.copyOf(notRead);
+    reconcileKnown(errors, notes, List.of());
+    retry.clear();
+    scanTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
   }
 
   /** Reads the whole cluster, judges it and reconciles it. */
@@ -377,6 +440,7 @@ public final class Monitor implements AutoCloseable {
       }
     }
     known.replaceAll(resources);
+    inventory = null;
     unread = Set.copyOf(notRead);
     if (!unread.isEmpty()) {
       LOG.warning("kinds not read, their findings are kept as they were: " + unread);

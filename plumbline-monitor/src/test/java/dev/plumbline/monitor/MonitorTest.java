@@ -31,7 +31,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -122,6 +124,27 @@ class MonitorTest {
     assertThat(metrics.get("plumbline.scan").timer().count()).isEqualTo(1);
     monitor.close();
     assertThat(monitor.ready()).isFalse();
+  }
+
+  @Test
+  void theFirstScanJudgesWhatTheWatchesListedWithoutReadingTheClusterAgain() throws Exception {
+    int before = api.server.getRequestCount();
+    for (int i = 0; i < before; i++) {
+      api.server.takeRequest(); // what setUp sent
+    }
+
+    monitor = start(false);
+
+    List<String> deploymentLists = new ArrayList<>();
+    int sent = api.server.getRequestCount() - before;
+    for (int i = 0; i < sent; i++) {
+      String path = api.server.takeRequest(1, TimeUnit.SECONDS).getPath();
+      if (path.startsWith("/apis/apps/v1/deployments?") && !path.contains("watch=true")) {
+        deploymentLists.add(path);
+      }
+    }
+    assertThat(deploymentLists).as("one list: the informer's").hasSize(1);
+    assertThat(status(PRIVILEGED, "Deployment/team/web")).isEqualTo(FindingStatus.OPEN);
   }
 
   @Test

@@ -8,6 +8,8 @@ import dev.plumbline.control.Framework;
 import dev.plumbline.control.Library;
 import dev.plumbline.control.PatchOp;
 import dev.plumbline.control.Severity;
+import dev.plumbline.report.Report;
+import dev.plumbline.report.ReportFormat;
 import dev.plumbline.resource.ResourceRef;
 import dev.plumbline.store.Alert;
 import dev.plumbline.store.AuditEntry;
@@ -105,6 +107,11 @@ final class Api {
     r.add(get("/frameworks/{id}/compliance", "frameworks",
         "Each requirement's status from the stored open findings of its controls",
         List.of(q("cluster", "string", CLUSTER)), this::compliance));
+    r.add(get("/reports/{framework}", "reports", "A compliance report of a framework from the"
+        + " store: requirements with evidence, exceptions, manual items, trend (a download)",
+        List.of(q("format", "string", "html (default), pdf, csv or json"),
+            q("cluster", "string", "the cluster; required when the store holds several")),
+        this::report));
     r.add(get("/history/trends", "history", "Posture or framework score over time",
         List.of(required("cluster", "string", "the cluster"),
             q("framework", "string", "a framework id; omit for the posture score"),
@@ -531,6 +538,25 @@ final class Api {
         .map(this::exceptionView).toList());
     return out;
   }
+
+  private Object report(Request req) {
+    ReportFormat format;
+    try {
+      format = ReportFormat.parse(req.string("format") == null ? "html" : req.string("format"));
+    } catch (IllegalArgumentException e) {
+      throw ApiError.badParameter("format", e.getMessage());
+    }
+    Report report = StoreReport.build(store, library, req.path("framework"),
+        req.string("cluster"), clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    String name = "plumbline-" + report.framework().id()
+        + (report.source().cluster() == null ? "" : "-" + report.source().cluster()) + "."
+        + format.extension();
+    return new Download(format.contentType(), format.bytes(report),
+        name.replaceAll("[^A-Za-z0-9._-]", "_"));
+  }
+
+  /** A response that is a file to download rather than JSON. */
+  record Download(String contentType, byte[] body, String fileName) {}
 
   /** The resources with open findings, by control, as far as they were read. */
   private record FailingResources(Map<String, Set<String>> byControl, boolean exact) {

@@ -164,6 +164,14 @@ public final class ApiServer implements AutoCloseable {
       Request req = new Request(ctx, route, caller.name(), maxBody);
       req.checkParams();
       Object result = route.handler().handle(req);
+      if (result instanceof Api.Download d) {
+        ctx.contentType(d.contentType());
+        ctx.header("Content-Disposition", "attachment; filename=\"" + d.fileName() + "\"");
+        // A downloaded report is a document, never an application: nothing may load or run.
+        ctx.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+        ctx.result(d.body());
+        return;
+      }
       ctx.contentType("application/json");
       ctx.result(json.writeValueAsBytes(result));
     } catch (ApiError e) {

@@ -58,9 +58,21 @@ final class OpenApi {
             Map.of("schema", Map.of("$ref", "#/components/schemas/" + r.body())))));
       }
       Map<String, Object> responses = new LinkedHashMap<>();
-      responses.put(r.method().equals("POST") && r.body() != null ? "201" : "200",
-          Map.of("description", "OK", "content", Map.of("application/json",
-              Map.of("schema", Map.of("type", "object")))));
+      if (r.path().startsWith(Api.PREFIX + "/reports/")) {
+        Map<String, Object> content = new LinkedHashMap<>();
+        content.put("text/html", Map.of("schema", Map.of("type", "string")));
+        content.put("application/pdf", Map.of("schema", Map.of("type", "string",
+            "format", "binary")));
+        content.put("text/csv", Map.of("schema", Map.of("type", "string")));
+        content.put("application/json", Map.of("schema", Map.of("type", "object",
+            "description", "the report model: see docs/reports.md")));
+        responses.put("200", Map.of("description", "the report, as an attachment",
+            "content", content));
+      } else {
+        responses.put(r.method().equals("POST") && r.body() != null ? "201" : "200",
+            Map.of("description", "OK", "content", Map.of("application/json",
+                Map.of("schema", Map.of("type", "object")))));
+      }
       responses.put("400", ref("Error", "bad parameter or body"));
       responses.put("401", ref("Error", "no or wrong token"));
       if (r.admin()) {

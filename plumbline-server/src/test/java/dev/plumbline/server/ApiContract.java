@@ -565,7 +565,7 @@ abstract class ApiContract {
       "GET /api/v1/exceptions", "POST /api/v1/exceptions", "GET /api/v1/exceptions/{id}",
       "PUT /api/v1/exceptions/{id}", "POST /api/v1/exceptions/{id}/expire",
       "DELETE /api/v1/exceptions/{id}", "GET /api/v1/exceptions/{id}/audit",
-      "GET /api/v1/alerts", "GET /api/v1/openapi.json", "GET /healthz", "GET /readyz",
+      "GET /api/v1/alerts", "GET /api/v1/reports/{framework}", "GET /api/v1/openapi.json", "GET /healthz", "GET /readyz",
       "GET /metrics"));
 
   @Test
