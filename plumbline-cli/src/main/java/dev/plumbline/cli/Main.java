@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Kubernetes security posture: scan manifests and clusters against Pod Security "
         + "Standards, CIS, NSA-CISA and MITRE controls.",
-    subcommands = {ScanCommand.class, ReportCommand.class, ServeCommand.class,
+    subcommands = {ScanCommand.class, FixCommand.class, ReportCommand.class, ServeCommand.class,
         AdmissionCommand.class, ControlsCommand.class, FrameworksCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {

@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * What to scan and how, shared by {@code scan} and {@code report}: manifests (PATH...) or a live
+ * What to scan and how, shared by {@code scan}, {@code report} and {@code fix}: manifests (PATH...) or a live
  * cluster (--cluster), the namespaces, the Pod Security Standards version, exceptions, the
  * configuration file and custom controls. The command adds what to select and what to output.
  */
@@ -173,6 +173,27 @@ final class ScanInput {
    * @throws ClusterException when the cluster cannot be read
    */
   Scanned scan(Selection selection, Clock clock) throws ClusterException {
+    ScanOptions options = options(selection, clock);
+    if (cluster) {
+      try (KubernetesClient client = ClusterConnection.open(kubeconfig, context)) {
+        ClusterReader.Result read = new ClusterReader(client)
+            .read(ClusterReader.kindsFor(selection.controls()), options.namespaces());
+        List<String> inputs = List.of(ClusterConnection.describe(client));
+        ScanResult result = new Scanner(options).scan(read.resources(), read.errors(),
+            read.notes(), 0);
+        return new Scanned(result, inputs, options.exceptions());
+      }
+    }
+    ManifestReader.Result input = new ManifestReader().read(paths, System.in);
+    return new Scanned(new Scanner(options).scan(input), paths, options.exceptions());
+  }
+
+  /**
+   * The engine's options: the selection with the policy version, namespaces and exceptions.
+   *
+   * @throws ParameterException for a bad --pss-version or exceptions file
+   */
+  ScanOptions options(Selection selection, Clock clock) {
     Config s = settings();
     PolicyVersion version = s.pssVersion() != null ? s.pssVersion() : PolicyVersion.LATEST;
     if (pssVersion != null) {
@@ -197,23 +218,11 @@ final class ScanInput {
         throw new ParameterException(spec.commandLine(), "--exceptions: " + e.getMessage());
       }
     }
-    ScanOptions options = ScanOptions.of(selection)
+    return ScanOptions.of(selection)
         .withPssVersion(version)
         .withNamespaces(new LinkedHashSet<>(namespaces))
         .withExceptions(exceptionSet)
         .withClock(clock);
-    if (cluster) {
-      try (KubernetesClient client = ClusterConnection.open(kubeconfig, context)) {
-        ClusterReader.Result read = new ClusterReader(client)
-            .read(ClusterReader.kindsFor(selection.controls()), options.namespaces());
-        List<String> inputs = List.of(ClusterConnection.describe(client));
-        ScanResult result = new Scanner(options).scan(read.resources(), read.errors(),
-            read.notes(), 0);
-        return new Scanned(result, inputs, exceptionSet);
-      }
-    }
-    ManifestReader.Result input = new ManifestReader().read(paths, System.in);
-    return new Scanned(new Scanner(options).scan(input), paths, exceptionSet);
   }
 
   /** A severity flag's value. */
