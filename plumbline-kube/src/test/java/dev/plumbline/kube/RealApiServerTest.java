@@ -214,4 +214,51 @@ class RealApiServerTest {
       assertThat(watcher.errors()).isEmpty();
     }
   }
+
+  private static ScanResult scanNamespace(String ns) throws ClusterException {
+    Selection selection = Selection.resolve(LIBRARY, List.of(), List.of(), null, Map.of());
+    ClusterReader.Result read = new ClusterReader(admin)
+        .read(ClusterReader.kindsFor(selection.controls()), Set.of(ns));
+    return new Scanner(ScanOptions.of(selection).withNamespaces(Set.of(ns)))
+        .scan(read.resources(), read.errors(), read.notes(), 0);
+  }
+
+  @Test
+  void strategicMergePatchesAreDryRunThenAppliedAndResolveTheirFindings() throws Exception {
+    namespace("fixing");
+    admin.apps().deployments().inNamespace("fixing").resource(deployment("fixing", "web", true))
+        .create();
+    Selection selection = Selection.resolve(LIBRARY, List.of(), List.of(), null, Map.of());
+    ClusterReader.Result read = new ClusterReader(admin)
+        .read(ClusterReader.kindsFor(selection.controls()), Set.of("fixing"));
+    ScanResult before = scanNamespace("fixing");
+    ClusterFixer.Plan plan = ClusterFixer.plan(read.resources(), before.findings(), true);
+    assertThat(plan.patches()).extracting(p -> p.target().display())
+        .containsExactlyInAnyOrder("Namespace/fixing", "Deployment/fixing/web");
+
+    // The real server merges the containers by name, validates, and the findings resolve.
+    Set<String> fixed = new java.util.HashSet<>();
+    for (ClusterFixer.Patch p : plan.patches()) {
+      ClusterFixer.Applied applied = new ClusterFixer(admin).apply(p);
+      assertThat(applied.ok()).as(applied.message()).isTrue();
+      p.findings().forEach(f -> fixed.add(f.id()));
+    }
+    ScanResult after = scanNamespace("fixing");
+    assertThat(after.findings()).extracting(Finding::id).doesNotContainAnyElementsOf(fixed);
+    assertThat(after.findings().size()).isLessThan(before.findings().size());
+    assertThat(admin.apps().deployments().inNamespace("fixing").withName("web").get().getSpec()
+        .getTemplate().getSpec().getContainers()).hasSize(1);
+
+    // A patch the server refuses is refused by the dry run, and nothing is changed.
+    String version = admin.apps().deployments().inNamespace("fixing").withName("web").get()
+        .getMetadata().getResourceVersion();
+    ClusterFixer.Patch invalid = new ClusterFixer.Patch(
+        new dev.plumbline.resource.ResourceRef("apps/v1", "Deployment", "fixing", "web"),
+        Map.of("spec", Map.of("replicas", -1)), List.of());
+    ClusterFixer.Applied refused = new ClusterFixer(admin).apply(invalid);
+    assertThat(refused.ok()).isFalse();
+    assertThat(refused.message()).contains("replicas");
+    assertThat(admin.apps().deployments().inNamespace("fixing").withName("web").get()
+        .getMetadata().getResourceVersion()).isEqualTo(version);
+  }
 }
