@@ -240,7 +240,7 @@ class DashboardBrowserTest {
 
   @Test
   @Order(4)
-  void complianceListsRequirementsWithTheReportLink() throws IOException {
+  void complianceListsRequirementsAndTheReportDownloads() throws IOException {
     browser.get(base + "/compliance?cluster=prod");
     browser.findElement(By.linkText(Seed.LIBRARY.framework("pss-baseline").title())).click();
     await("table.requirements");
@@ -250,6 +250,29 @@ class DashboardBrowserTest {
     assertThat(find("a.button").getAttribute("href"))
         .isEqualTo(base + "/api/v1/reports/pss-baseline?format=html&cluster=prod");
     screenshot("compliance");
+
+    // The report downloads: a click on the PDF link, with the session's cookie (no token).
+    Path downloads = dir.resolve("downloads");
+    Files.createDirectories(downloads);
+    ((org.openqa.selenium.chromium.HasCdp) browser).executeCdpCommand(
+        "Browser.setDownloadBehavior", java.util.Map.of("behavior", "allow", "downloadPath",
+            downloads.toAbsolutePath().toString()));
+    find("a[href*='format=pdf']").click();
+    Path report = null;
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (report == null && System.nanoTime() < deadline) {
+      try (var files = Files.list(downloads)) {
+        report = files.filter(f -> f.toString().endsWith(".pdf")).findFirst().orElse(null);
+      }
+      if (report == null) {
+        Thread.onSpinWait();
+      }
+    }
+    assertThat(report).as("a PDF report downloaded into " + downloads).isNotNull();
+    byte[] bytes = Files.readAllBytes(report);
+    assertThat(new String(bytes, 0, 5, java.nio.charset.StandardCharsets.US_ASCII))
+        .isEqualTo("%PDF-");
+    assertThat(bytes.length).isGreaterThan(1000);
   }
 
   @Test
