@@ -67,8 +67,16 @@ public final class Scanner {
   /** Scans resources; the inventory holds all of them. */
   public ScanResult scan(List<Resource> resources, List<InputError> inputErrors,
       List<dev.plumbline.resource.InputNote> notes, int files) {
+    return scan(resources, Inventory.of(resources), inputErrors, notes, files);
+  }
+
+  /**
+   * Scans resources with an inventory the caller built of exactly them (and keeps, as the
+   * monitor does), so that it is not built twice.
+   */
+  public ScanResult scan(List<Resource> resources, Inventory inventory,
+      List<InputError> inputErrors, List<dev.plumbline.resource.InputNote> notes, int files) {
     Instant started = options.clock().instant();
-    Inventory inventory = Inventory.of(resources);
     Set<String> controllers = Owners.controllersIn(resources);
     Map<String, Integer> throughController = new TreeMap<>();
     List<Verdict> verdicts = IntStream.range(0, resources.size()).parallel()

@@ -72,9 +72,9 @@ public final class Monitor implements AutoCloseable {
   /**
    * What controls see of the other objects, kept up to date by each batch rather than built again
    * from every known object (which, on a large cluster, cost more than judging the batch); null
-   * after a full read, when it is built again on first use.
+   * before the first scan. Read by admission control's threads ({@link #inventory()}).
    */
-  private Inventory inventory;
+  private volatile Inventory inventory;
   /** Events not evaluated yet, by object; the latest event of an object wins. */
   private final Map<String, Event> pending = new LinkedHashMap<>();
   /** Refs of a batch the store did not take, judged again with the next batch. */
@@ -90,8 +90,6 @@ public final class Monitor implements AutoCloseable {
   private ClusterWatcher watcher;
   private Dispatcher dispatcher;
   private volatile boolean ready;
-  /** The inventory last evaluated with, for admission control's cross-object lookups. */
-  private volatile Inventory published = Inventory.EMPTY;
   /** Whether events are evaluated as they come (after the first scan). */
   private volatile boolean watching;
   private volatile boolean closed;
@@ -133,7 +131,8 @@ public final class Monitor implements AutoCloseable {
    * changes take to be evaluated.
    */
   public Inventory inventory() {
-    return published;
+    Inventory current = inventory;
+    return current == null ? Inventory.EMPTY : current;
   }
 
   /**
@@ -353,7 +352,6 @@ public final class Monitor implements AutoCloseable {
       inventory = Inventory.of(known.all());
     }
     Inventory inventory = this.inventory;
-    published = inventory;
     List<Finding> open = new ArrayList<>();
     List<Suppressed> suppressed = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -416,7 +414,6 @@ public final class Monitor implements AutoCloseable {
       }
     }
     known.replaceAll(resources);
-    inventory = null;
     unread = Set.copyOf(notRead);
     reconcileKnown(errors, notes, List.of());
     retry.clear();
@@ -452,7 +449,6 @@ public final class Monitor implements AutoCloseable {
       }
     }
     known.replaceAll(resources);
-    inventory = null;
     unread = Set.copyOf(notRead);
     if (!unread.isEmpty()) {
       LOG.warning("kinds not read, their findings are kept as they were: " + unread);
@@ -470,9 +466,9 @@ public final class Monitor implements AutoCloseable {
       List<Resource> previous) {
     ScanOptions withExceptions = withStoredExceptions();
     List<Resource> resources = known.snapshot();
-    ScanResult result = new Scanner(withExceptions).scan(resources, errors, notes, 0);
-    inventory = Inventory.of(resources);
-    published = inventory;
+    Inventory all = Inventory.of(resources);
+    ScanResult result = new Scanner(withExceptions).scan(resources, all, errors, notes, 0);
+    inventory = all;
     Scope scope;
     if (unread.isEmpty()) {
       scope = Scope.cluster();
