@@ -19,8 +19,11 @@ import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelRuntimeBuilder;
 import dev.cel.runtime.CelRuntimeFactory;
 import dev.cel.runtime.CelStandardFunctions;
+import dev.cel.runtime.RuntimeEquality;
+import dev.cel.runtime.RuntimeHelpers;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -61,11 +64,17 @@ final class CelSupport {
   static final CelType INVENTORY = OpaqueType.create("plumbline.Inventory");
   private static final CelType DYN_LIST = ListType.create(SimpleType.DYN);
 
+  private static final int MAX_ITERATIONS = 1_000_000;
+  /**
+   * {@code -Dplumbline.cel.interpreter=true} evaluates every expression with cel-java's
+   * interpreter instead of {@link CelPlan} (slower; for comparison and as a way out).
+   */
+  private static final boolean INTERPRETER_ONLY = Boolean.getBoolean("plumbline.cel.interpreter");
   private static final CelSupport INSTANCE = new CelSupport();
 
   private final CelOptions options = CelOptions.current()
       .enableHeterogeneousNumericComparisons(true)
-      .comprehensionMaxIterations(1_000_000)
+      .comprehensionMaxIterations(MAX_ITERATIONS)
       .build();
   /** Made on first use: with the precompiled library, a scan may never need one. */
   private final Map<Target, CelCompiler> compilers = new EnumMap<>(Target.class);
@@ -76,7 +85,102 @@ final class CelSupport {
   private final String fingerprint;
   private final PrecompiledCel precompiled;
 
-  private record Compiled(CelAbstractSyntaxTree ast, CelRuntime.Program program) {}
+  /** cel-java's implementation of every function, by overload id, for {@link CelPlan}. */
+  private final Map<String, CelFunctionBinding> functionsById;
+  private final RuntimeEquality equality;
+
+  private record Compiled(CelAbstractSyntaxTree ast, Program program) {}
+
+  /**
+   * When set (by tests), every planned evaluation is repeated by the interpreter and each
+   * different outcome is added to this list, so that the library's fixtures and corpora prove the
+   * two agree.
+   */
+  private static volatile List<String> crossCheck;
+
+  /** Starts cross-checking into {@code mismatches}, or stops it with null. */
+  static void crossCheck(List<String> mismatches) {
+    crossCheck = mismatches;
+  }
+
+  /**
+   * A compiled expression: its {@link CelPlan} when the planner handles it (all of the built-in
+   * library), else cel-java's interpreter.
+   */
+  static final class Program {
+    private final String expression;
+    private final CelPlan plan;
+    private final CelRuntime.Program interpreted;
+
+    Program(String expression, CelPlan plan, CelRuntime.Program interpreted) {
+      this.expression = expression;
+      this.plan = plan;
+      this.interpreted = interpreted;
+    }
+
+    boolean planned() {
+      return plan != null;
+    }
+
+    Object eval(EvalContext context) throws CelEvaluationException {
+      if (plan == null) {
+        return interpreted.eval(context::variable);
+      }
+      if (crossCheck != null) {
+        return crossChecked(() -> plan.eval(context),
+            () -> interpreted.eval(context::variable));
+      }
+      return plan.eval(context);
+    }
+
+    /** Evaluates with variables by name (tests and tools). */
+    Object eval(Map<String, ?> variables) throws CelEvaluationException {
+      if (plan == null) {
+        return interpreted.eval(variables);
+      }
+      if (crossCheck != null) {
+        return crossChecked(() -> plan.eval(variables), () -> interpreted.eval(variables));
+      }
+      return plan.eval(variables);
+    }
+
+    private interface Evaluation {
+      Object run() throws CelEvaluationException;
+    }
+
+    private Object crossChecked(Evaluation planned, Evaluation interpreter)
+        throws CelEvaluationException {
+      Object a;
+      Object b;
+      CelEvaluationException errorA = null;
+      CelEvaluationException errorB = null;
+      try {
+        a = Check.plain(planned.run());
+      } catch (CelEvaluationException e) {
+        errorA = e;
+        a = null;
+      }
+      try {
+        b = Check.plain(interpreter.run());
+      } catch (CelEvaluationException e) {
+        errorB = e;
+        b = null;
+      }
+      List<String> sink = crossCheck;
+      if (sink != null
+          && ((errorA == null) != (errorB == null) || !java.util.Objects.equals(a, b))) {
+        synchronized (sink) {
+          sink.add("the planned evaluation of " + expression + " gave "
+              + (errorA != null ? "error " + errorA.getMessage() : a) + ", the interpreter "
+              + (errorB != null ? "error " + errorB.getMessage() : b));
+        }
+      }
+      if (errorA != null) {
+        throw errorA;
+      }
+      return planned.run();
+    }
+  }
 
   private CelSupport() {
     runtime = CelRuntimeFactory.standardCelRuntimeBuilder()
@@ -90,6 +194,8 @@ final class CelSupport {
         .addFunctionBindings(bindings())
         .addFunctionBindings(Rbac.bindings())
         .build();
+    equality = RuntimeEquality.create(RuntimeHelpers.create(), options);
+    functionsById = functionsById(options, equality);
     fingerprint = fingerprintOf(functions() + "\n" + Rbac.functions() + "\n" + options
         + "\nvariables: object, inventory, podSpec, podMetadata, container, containerType"
         + "\nextensions: optional, strings, comprehensions, lists, sets, encoders, regex");
@@ -212,6 +318,44 @@ final class CelSupport {
             Cidrs::contains));
   }
 
+  /**
+   * The bindings the runtime above is built from, by overload id: the standard functions, those
+   * of the extensions (recorded from what each library adds to a runtime builder), then ours.
+   */
+  private static Map<String, CelFunctionBinding> functionsById(CelOptions options,
+      RuntimeEquality equality) {
+    List<CelFunctionBinding> all = new java.util.ArrayList<>(CelStandardFunctions.newBuilder()
+        .excludeFunctions(CelStandardFunctions.StandardFunction.MATCHES).build()
+        .newFunctionBindings(equality, options));
+    CelRuntimeBuilder recorder = (CelRuntimeBuilder) java.lang.reflect.Proxy.newProxyInstance(
+        CelSupport.class.getClassLoader(), new Class<?>[] {CelRuntimeBuilder.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("addFunctionBindings") && args != null) {
+            Object a = args[0];
+            if (a instanceof CelFunctionBinding[] array) {
+              all.addAll(List.of(array));
+            } else if (a instanceof Iterable<?> items) {
+              items.forEach(b -> all.add((CelFunctionBinding) b));
+            }
+          }
+          return method.getReturnType().isInstance(proxy) ? proxy : null;
+        });
+    for (Object library : List.of(CelExtensions.optional(), CelExtensions.strings(),
+        CelExtensions.comprehensions(), CelExtensions.lists(), CelExtensions.sets(options),
+        CelExtensions.encoders(options), CelExtensions.regex())) {
+      if (library instanceof dev.cel.runtime.CelInternalRuntimeLibrary internal) {
+        internal.setRuntimeOptions(recorder, equality, options);
+      } else if (library instanceof dev.cel.runtime.CelRuntimeLibrary runtimeLibrary) {
+        runtimeLibrary.setRuntimeOptions(recorder);
+      }
+    }
+    all.addAll(bindings());
+    all.addAll(Rbac.bindings());
+    Map<String, CelFunctionBinding> byId = new java.util.HashMap<>();
+    all.forEach(b -> byId.put(b.getOverloadId(), b));
+    return Map.copyOf(byId);
+  }
+
   /** The result an expression must have. */
   enum Result {
     BOOL,
@@ -223,7 +367,7 @@ final class CelSupport {
    *
    * @throws IllegalArgumentException with the compiler's message (position and caret included)
    */
-  CelRuntime.Program compile(Target target, String expression, Result result) {
+  Program compile(Target target, String expression, Result result) {
     String key = target + "\n" + result + "\n" + expression;
     Compiled cached = programs.get(key);
     if (cached != null) {
@@ -253,10 +397,20 @@ final class CelSupport {
       throw new IllegalArgumentException(
           "the expression must be a list, but it is " + ast.getResultType().name());
     }
+    CelRuntime.Program interpreted;
     try {
-      return new Compiled(ast, runtime.createProgram(ast));
+      interpreted = runtime.createProgram(ast);
     } catch (CelEvaluationException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
+    CelPlan plan = null;
+    if (!INTERPRETER_ONLY) {
+      try {
+        plan = CelPlan.plan(ast, functionsById, equality, MAX_ITERATIONS);
+      } catch (CelPlan.Unsupported e) {
+        plan = null; // the interpreter runs it
+      }
+    }
+    return new Compiled(ast, new Program(expression, plan, interpreted));
   }
 }

@@ -2,7 +2,6 @@ package dev.plumbline.control;
 
 import dev.cel.common.values.NullValue;
 import dev.cel.runtime.CelEvaluationException;
-import dev.cel.runtime.CelRuntime;
 import dev.plumbline.resource.FieldPath;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +19,7 @@ final class Check {
   final boolean listsViolations;
   final ControlPaths.Rooted path;
   final MessageTemplate message;
-  private final CelRuntime.Program program;
+  private final CelSupport.Program program;
   private final Target target;
 
   Check(PolicyVersion since, String expression, boolean listsViolations, ControlPaths.Rooted path,
@@ -38,7 +37,7 @@ final class Check {
   List<Violation> evaluate(EvalContext context) throws EvaluationException {
     Object result;
     try {
-      result = program.eval(context::variable);
+      result = program.eval(context);
     } catch (CelEvaluationException e) {
       throw new EvaluationException(e.getMessage(), e);
     }

@@ -1,7 +1,6 @@
 package dev.plumbline.control;
 
 import dev.cel.runtime.CelEvaluationException;
-import dev.cel.runtime.CelRuntime;
 import java.util.Map;
 
 /**
@@ -15,7 +14,7 @@ import java.util.Map;
  */
 public final class Guard {
   private final String expression;
-  private final CelRuntime.Program program;
+  private final CelSupport.Program program;
 
   Guard(Target target, String expression) {
     this.expression = expression;
@@ -40,7 +39,7 @@ public final class Guard {
     }
     Object result;
     try {
-      result = program.eval(context::variable);
+      result = program.eval(context);
     } catch (CelEvaluationException e) {
       throw new EvaluationException("when: " + e.getMessage(), e);
     }
