@@ -78,7 +78,8 @@ final class CelSupport {
       .build();
   /** Made on first use: with the precompiled library, a scan may never need one. */
   private final Map<Target, CelCompiler> compilers = new EnumMap<>(Target.class);
-  private final CelRuntime runtime;
+  /** cel-java's interpreter, made on first use: planned expressions do not need it. */
+  private CelRuntime runtime;
   /** Compiled programs by target, result kind and text: controls share guards and checks. */
   private final java.util.concurrent.ConcurrentHashMap<String, Compiled> programs =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -110,12 +111,24 @@ final class CelSupport {
   static final class Program {
     private final String expression;
     private final CelPlan plan;
-    private final CelRuntime.Program interpreted;
+    private final java.util.function.Supplier<CelRuntime.Program> interpreter;
+    private volatile CelRuntime.Program interpreted;
 
-    Program(String expression, CelPlan plan, CelRuntime.Program interpreted) {
+    Program(String expression, CelPlan plan, CelRuntime.Program interpreted,
+        java.util.function.Supplier<CelRuntime.Program> interpreter) {
       this.expression = expression;
       this.plan = plan;
       this.interpreted = interpreted;
+      this.interpreter = interpreter;
+    }
+
+    private CelRuntime.Program interpreted() {
+      CelRuntime.Program p = interpreted;
+      if (p == null) {
+        p = interpreter.get();
+        interpreted = p;
+      }
+      return p;
     }
 
     boolean planned() {
@@ -128,7 +141,7 @@ final class CelSupport {
       }
       if (crossCheck != null) {
         return crossChecked(() -> plan.eval(context),
-            () -> interpreted.eval(context::variable));
+            () -> interpreted().eval(context::variable));
       }
       return plan.eval(context);
     }
@@ -139,7 +152,7 @@ final class CelSupport {
         return interpreted.eval(variables);
       }
       if (crossCheck != null) {
-        return crossChecked(() -> plan.eval(variables), () -> interpreted.eval(variables));
+        return crossChecked(() -> plan.eval(variables), () -> interpreted().eval(variables));
       }
       return plan.eval(variables);
     }
@@ -183,17 +196,6 @@ final class CelSupport {
   }
 
   private CelSupport() {
-    runtime = CelRuntimeFactory.standardCelRuntimeBuilder()
-        .setOptions(options)
-        .setStandardEnvironmentEnabled(false)
-        .setStandardFunctions(CelStandardFunctions.newBuilder()
-            .excludeFunctions(CelStandardFunctions.StandardFunction.MATCHES).build())
-        .addLibraries(CelExtensions.optional(), CelExtensions.strings(),
-            CelExtensions.comprehensions(), CelExtensions.lists(), CelExtensions.sets(options),
-            CelExtensions.encoders(options), CelExtensions.regex())
-        .addFunctionBindings(bindings())
-        .addFunctionBindings(Rbac.bindings())
-        .build();
     equality = RuntimeEquality.create(RuntimeHelpers.create(), options);
     functionsById = functionsById(options, equality);
     fingerprint = fingerprintOf(functions() + "\n" + Rbac.functions() + "\n" + options
@@ -222,6 +224,23 @@ final class CelSupport {
       }
       return b.build();
     });
+  }
+
+  private synchronized CelRuntime runtime() {
+    if (runtime == null) {
+      runtime = CelRuntimeFactory.standardCelRuntimeBuilder()
+          .setOptions(options)
+          .setStandardEnvironmentEnabled(false)
+          .setStandardFunctions(CelStandardFunctions.newBuilder()
+              .excludeFunctions(CelStandardFunctions.StandardFunction.MATCHES).build())
+          .addLibraries(CelExtensions.optional(), CelExtensions.strings(),
+              CelExtensions.comprehensions(), CelExtensions.lists(), CelExtensions.sets(options),
+              CelExtensions.encoders(options), CelExtensions.regex())
+          .addFunctionBindings(bindings())
+          .addFunctionBindings(Rbac.bindings())
+          .build();
+    }
+    return runtime;
   }
 
   private static String fingerprintOf(String environment) {
@@ -397,12 +416,6 @@ final class CelSupport {
       throw new IllegalArgumentException(
           "the expression must be a list, but it is " + ast.getResultType().name());
     }
-    CelRuntime.Program interpreted;
-    try {
-      interpreted = runtime.createProgram(ast);
-    } catch (CelEvaluationException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
-    }
     CelPlan plan = null;
     if (!INTERPRETER_ONLY) {
       try {
@@ -411,6 +424,16 @@ final class CelSupport {
         plan = null; // the interpreter runs it
       }
     }
-    return new Compiled(ast, new Program(expression, plan, interpreted));
+    CelAbstractSyntaxTree checked = ast;
+    java.util.function.Supplier<CelRuntime.Program> interpreter = () -> {
+      try {
+        return runtime().createProgram(checked);
+      } catch (CelEvaluationException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
+    };
+    // Without a plan the interpreter is made now, so that what it refuses stops the load.
+    return new Compiled(ast, new Program(expression, plan, plan == null ? interpreter.get() : null,
+        interpreter));
   }
 }

@@ -49,6 +49,8 @@ public final class Scanner {
 
   private final ScanOptions options;
   private final LocalDate today;
+  /** The selected controls that judge a kind at the scan's policy version, by apiVersion/kind. */
+  private final Map<String, List<Control>> byKind = new java.util.concurrent.ConcurrentHashMap<>();
 
   public Scanner(ScanOptions options) {
     this.options = options;
@@ -164,10 +166,7 @@ public final class Scanner {
     Object labels = metadataLabels(resource);
     // One context per target, shared by every control; guard results are cached per target.
     Targets targets = new Targets(subject, inventory);
-    for (Control control : options.controls()) {
-      if (!control.targets(ref) || !control.availableAt(options.pssVersion())) {
-        continue;
-      }
+    for (Control control : controlsFor(ref)) {
       List<Violation> violations = new ArrayList<>();
       boolean judged = false;
       try {
@@ -219,6 +218,13 @@ public final class Scanner {
     findings.sort(ORDER);
     return new Verdict(resource, findings, suppressed, errors, evaluated, failed,
         suppressedControls);
+  }
+
+  private List<Control> controlsFor(ResourceRef ref) {
+    return byKind.computeIfAbsent(ref.apiVersion() + "/" + ref.kind(), k -> options.controls()
+        .stream()
+        .filter(c -> c.targets(ref) && c.availableAt(options.pssVersion()))
+        .toList());
   }
 
   /**
