@@ -33,16 +33,22 @@ final class Scalars {
 
   /** The value of an untagged plain scalar: null, Boolean, Long, Double or String. */
   static Object resolvePlain(String text) {
-    if (NULL.contains(text)) {
+    if (text.isEmpty()) {
       return null;
     }
-    if (TRUE.contains(text)) {
-      return Boolean.TRUE;
-    }
-    if (FALSE.contains(text)) {
-      return Boolean.FALSE;
-    }
     char first = text.charAt(0);
+    // Every null and bool word is at most 5 characters and starts with one of these letters.
+    if (text.length() <= 5 && "~nNtTfFyYoO".indexOf(first) >= 0) {
+      if (NULL.contains(text)) {
+        return null;
+      }
+      if (TRUE.contains(text)) {
+        return Boolean.TRUE;
+      }
+      if (FALSE.contains(text)) {
+        return Boolean.FALSE;
+      }
+    }
     if ((first >= '0' && first <= '9') || first == '-' || first == '+' || first == '.') {
       Object number = number(text);
       if (number != null) {
