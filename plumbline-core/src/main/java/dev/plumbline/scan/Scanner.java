@@ -3,6 +3,7 @@ package dev.plumbline.scan;
 import dev.plumbline.control.Control;
 import dev.plumbline.control.EvalContext;
 import dev.plumbline.control.EvaluationException;
+import dev.plumbline.control.Guard;
 import dev.plumbline.control.Inventory;
 import dev.plumbline.control.Json;
 import dev.plumbline.control.Violation;
@@ -169,6 +170,7 @@ public final class Scanner {
         continue;
       }
       List<Violation> violations = new ArrayList<>();
+      Set<FieldPath> withheld = new HashSet<>();
       boolean judged = false;
       try {
         for (Targets.Target t : targets.of(control.target())) {
@@ -176,7 +178,11 @@ public final class Scanner {
             continue;
           }
           judged = true;
-          violations.addAll(control.evaluate(t.context(), options.pssVersion()));
+          List<Violation> found = control.evaluate(t.context(), options.pssVersion());
+          if (!found.isEmpty() && skipsPatch(control, t, resource, errors)) {
+            found.forEach(v -> withheld.add(v.targetPath()));
+          }
+          violations.addAll(found);
         }
       } catch (EvaluationException e) {
         // Neither a pass nor a failure: the judgement did not happen, and the error says why.
@@ -202,7 +208,8 @@ public final class Scanner {
         }
         Finding f = new Finding(Finding.idOf(control.id(), ref, v.path()), control,
             options.severityOf(control), ref, v.path(), v.value(), v.message(),
-            resource.origin(), resource.lineOf(v.path()), v.targetPath(), List.of());
+            resource.origin(), resource.lineOf(v.path()), v.targetPath(), List.of(),
+            withheld.contains(v.targetPath()));
         if (exception != null) {
           suppressed.add(new Suppressed(f, exception));
         } else {
@@ -219,6 +226,30 @@ public final class Scanner {
     findings.sort(ORDER);
     return new Verdict(resource, findings, suppressed, errors, evaluated, failed,
         suppressedControls);
+  }
+
+  /**
+   * Whether the control's {@code remediation.skipWhen} holds for a target with findings: its
+   * patch would not fit there. An expression that fails withholds the patch too (a patch is only
+   * offered where it is known to fit), with an error saying why.
+   */
+  private static boolean skipsPatch(Control control, Targets.Target t, Resource resource,
+      List<InputError> errors) {
+    Guard skipWhen = control.remediation().skipWhen();
+    if (skipWhen == null) {
+      return false;
+    }
+    try {
+      return skipWhen.test(t.context(), t.guards());
+    } catch (EvaluationException e) {
+      Origin o = resource.origin();
+      String where = o.isFile() ? o.file() : resource.ref().display();
+      String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+      errors.add(new InputError(where, o.line(), resource.ref().display() + ": control "
+          + control.id() + ": remediation.skipWhen could not be evaluated, so the patch is "
+          + "withheld: " + why));
+      return true;
+    }
   }
 
   /**
