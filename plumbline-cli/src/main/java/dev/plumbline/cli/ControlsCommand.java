@@ -152,6 +152,12 @@ final class ControlsCommand {
           out.println("    " + op.op() + " " + op.path().toPointer()
               + (op.op().equals("remove") ? "" : " = " + dev.plumbline.control.Json.brief(op.value())));
         }
+        if (c.remediation().skipWhen() != null) {
+          out.println("  Not offered where this holds (left for a person):");
+          for (String line : c.remediation().skipWhen().expression().split("\n")) {
+            out.println("    " + line);
+          }
+        }
       }
       if (!c.references().isEmpty()) {
         out.println();
@@ -243,6 +249,9 @@ final class ControlsCommand {
       }
       return o;
     }).toList());
+    if (c.remediation().skipWhen() != null) {
+      m.put("skipWhen", c.remediation().skipWhen().expression());
+    }
     return m;
   }
 

@@ -1,6 +1,7 @@
 package dev.plumbline.cli;
 
 import dev.plumbline.config.Config;
+import dev.plumbline.control.Remediation;
 import dev.plumbline.control.Severity;
 import dev.plumbline.fix.ManifestFixer;
 import dev.plumbline.fix.UnifiedDiff;
@@ -138,6 +139,8 @@ final class FixCommand implements Callable<Integer> {
       for (Finding f : e.getValue()) {
         if (!f.control().remediation().hasPatch()) {
           left.add(new Left(f, "no automatic fix"));
+        } else if (!f.patchable()) {
+          left.add(new Left(f, Remediation.WITHHELD));
         } else if (!f.control().remediation().safe() && !all) {
           left.add(new Left(f, "the fix needs review: run with --all to apply it"));
         } else {

@@ -226,7 +226,7 @@ final class LibraryLoader {
 
   private static Remediation remediation(Fields f, Target target) {
     Fields r = f.fields("remediation");
-    r.allowOnly(Set.of("text", "patch", "safe"));
+    r.allowOnly(Set.of("text", "patch", "safe", "skipWhen"));
     String text = r.string("text").strip();
     List<PatchOp> ops = new ArrayList<>();
     for (Fields op : r.list("patch")) {
@@ -251,7 +251,18 @@ final class LibraryLoader {
     if (safe && ops.isEmpty()) {
       throw r.problem("safe", "only a patch can be safe");
     }
-    return new Remediation(text, ops, safe);
+    Guard skipWhen = null;
+    if (r.has("skipWhen")) {
+      if (ops.isEmpty()) {
+        throw r.problem("skipWhen", "only a patch can be skipped");
+      }
+      try {
+        skipWhen = new Guard(target, r.string("skipWhen").strip());
+      } catch (IllegalArgumentException e) {
+        throw r.problem("skipWhen", "does not compile: " + e.getMessage());
+      }
+    }
+    return new Remediation(text, ops, safe, skipWhen);
   }
 
   /** Parses a JSON Pointer relative to the target: {@code /securityContext/privileged}. */

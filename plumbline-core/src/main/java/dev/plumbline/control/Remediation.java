@@ -17,14 +17,31 @@ import java.util.Map;
  * host port of every port), and for nothing when there is no list. {@link #absolute} turns a
  * patch into strict RFC 6902 operations on the whole object, adding the parents explicitly.
  *
+ * <p>A patch need not fit every target: setting {@code allowPrivilegeEscalation: false} on a
+ * privileged container gives an object the API server refuses. {@code skipWhen} names those
+ * targets: a CEL bool over the same variables as the control's check, evaluated by the scanner
+ * for each target with a finding. Where it is true the patch is withheld from that target (the
+ * finding stays, for a person to fix; see {@code Finding.patchable()}, the one test every user of
+ * patches asks).
+ *
  * @param text what to change, in words
  * @param patch the automatic change, empty when there is none
  * @param safe whether the patch can be applied without a person's review
+ * @param skipWhen the targets the patch is withheld from, or null when it fits every target
  */
-public record Remediation(String text, List<PatchOp> patch, boolean safe) {
+public record Remediation(String text, List<PatchOp> patch, boolean safe, Guard skipWhen) {
   public Remediation {
     patch = List.copyOf(patch);
   }
+
+  /** A remediation whose patch, if any, fits every target. */
+  public Remediation(String text, List<PatchOp> patch, boolean safe) {
+    this(text, patch, safe, null);
+  }
+
+  /** Why a finding gets no patch when {@code skipWhen} holds for its target, for a person. */
+  public static final String WITHHELD = "the automatic fix does not fit here (the control's "
+      + "remediation.skipWhen holds: the result would not be a valid object)";
 
   public boolean hasPatch() {
     return !patch.isEmpty();

@@ -144,6 +144,12 @@ public final class DocsGenerator {
         sb.append("`\n");
       }
       sb.append('\n');
+      if (c.remediation().skipWhen() != null) {
+        sb.append("The patch is not offered for a ").append(c.target().label())
+            .append(" where this holds (`remediation.skipWhen`); its finding is left for a ")
+            .append("person:\n\n```cel\n").append(c.remediation().skipWhen().expression())
+            .append("\n```\n\n");
+      }
     }
     if (!c.references().isEmpty()) {
       sb.append("## References\n\n");

@@ -47,7 +47,9 @@ public final class ManifestFixer {
   /**
    * The text with the patches of {@code findings} applied. The findings come from scanning this
    * very text under the name {@code name}; each control's patch is applied once per resource,
-   * at every target its findings name.
+   * at every target its findings name. A finding whose patch is withheld from its target (not
+   * {@link Finding#patchable()}: the control's {@code remediation.skipWhen} holds there) changes
+   * nothing; the caller leaves it for a person.
    *
    * @throws Uneditable when the file cannot be edited safely, with the reason and line
    */
@@ -90,6 +92,9 @@ public final class ManifestFixer {
     for (Finding f : findings) {
       if (!f.control().remediation().hasPatch()) {
         throw new IllegalArgumentException("control " + f.controlId() + " has no patch");
+      }
+      if (!f.patchable()) {
+        continue; // the patch does not fit this target: left for a person
       }
       int doc = f.origin().document();
       FieldPath at = locate(read.resources(), documents, f);

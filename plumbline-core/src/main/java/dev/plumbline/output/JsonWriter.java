@@ -85,7 +85,7 @@ final class JsonWriter implements FormatWriter {
   private static ObjectNode remediation(Remediation r, Finding f) {
     ObjectNode o = JsonNodes.object();
     o.put("text", r.text());
-    if (r.hasPatch()) {
+    if (f.patchable()) {
       ObjectNode patch = o.putObject("patch");
       patch.put("target", f.targetPath().toPointer());
       ArrayNode ops = patch.putArray("ops");

@@ -27,19 +27,39 @@ import java.util.List;
  * @param targetPath where the control's target sits: its remediation patch applies there
  * @param also controls this finding also stands for: they found the same problem on the same
  *     field, and {@code control} overrides them (sorted ids)
+ * @param patchWithheld whether the control's {@code remediation.skipWhen} held for the target:
+ *     its patch does not fit there (see {@link #patchable()})
  */
 public record Finding(String id, Control control, Severity severity, ResourceRef resource,
     FieldPath path, Object value, String message, Origin origin, int line, FieldPath targetPath,
-    List<String> also) {
+    List<String> also, boolean patchWithheld) {
 
   public Finding {
     also = List.copyOf(also);
   }
 
+  /** A finding whose target takes the control's patch, if it has one. */
+  public Finding(String id, Control control, Severity severity, ResourceRef resource,
+      FieldPath path, Object value, String message, Origin origin, int line, FieldPath targetPath,
+      List<String> also) {
+    this(id, control, severity, resource, path, value, message, origin, line, targetPath, also,
+        false);
+  }
+
+  /**
+   * Whether the control's patch may be applied at {@link #targetPath()}: the control has a patch
+   * and its {@code remediation.skipWhen} did not hold for this target. Every user of patches
+   * (admission mutation, {@code plumbline fix} for files and for a cluster) asks this, and leaves
+   * a finding that is not patchable for a person.
+   */
+  public boolean patchable() {
+    return !patchWithheld && control.remediation().hasPatch();
+  }
+
   /** This finding standing also for other controls. */
   Finding withAlso(List<String> controls) {
     return new Finding(id, control, severity, resource, path, value, message, origin, line,
-        targetPath, controls);
+        targetPath, controls, patchWithheld);
   }
 
   /** Whether this finding is the verdict of a control, itself or through {@link #also()}. */

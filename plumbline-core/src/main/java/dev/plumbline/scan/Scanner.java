@@ -3,6 +3,7 @@ package dev.plumbline.scan;
 import dev.plumbline.control.Control;
 import dev.plumbline.control.EvalContext;
 import dev.plumbline.control.EvaluationException;
+import dev.plumbline.control.Guard;
 import dev.plumbline.control.Inventory;
 import dev.plumbline.control.Json;
 import dev.plumbline.control.Violation;
@@ -168,6 +169,7 @@ public final class Scanner {
     Targets targets = new Targets(subject, inventory);
     for (Control control : controlsFor(ref)) {
       List<Violation> violations = new ArrayList<>();
+      Set<FieldPath> withheld = new HashSet<>();
       boolean judged = false;
       try {
         for (Targets.Target t : targets.of(control.target())) {
@@ -175,7 +177,11 @@ public final class Scanner {
             continue;
           }
           judged = true;
-          violations.addAll(control.evaluate(t.context(), options.pssVersion()));
+          List<Violation> found = control.evaluate(t.context(), options.pssVersion());
+          if (!found.isEmpty() && skipsPatch(control, t, resource, errors)) {
+            found.forEach(v -> withheld.add(v.targetPath()));
+          }
+          violations.addAll(found);
         }
       } catch (EvaluationException e) {
         // Neither a pass nor a failure: the judgement did not happen, and the error says why.
@@ -201,7 +207,8 @@ public final class Scanner {
         }
         Finding f = new Finding(Finding.idOf(control.id(), ref, v.path()), control,
             options.severityOf(control), ref, v.path(), v.value(), v.message(),
-            resource.origin(), resource.lineOf(v.path()), v.targetPath(), List.of());
+            resource.origin(), resource.lineOf(v.path()), v.targetPath(), List.of(),
+            withheld.contains(v.targetPath()));
         if (exception != null) {
           suppressed.add(new Suppressed(f, exception));
         } else {
@@ -225,6 +232,30 @@ public final class Scanner {
         .stream()
         .filter(c -> c.targets(ref) && c.availableAt(options.pssVersion()))
         .toList());
+  }
+
+  /**
+   * Whether the control's {@code remediation.skipWhen} holds for a target with findings: its
+   * patch would not fit there. An expression that fails withholds the patch too (a patch is only
+   * offered where it is known to fit), with an error saying why.
+   */
+  private static boolean skipsPatch(Control control, Targets.Target t, Resource resource,
+      List<InputError> errors) {
+    Guard skipWhen = control.remediation().skipWhen();
+    if (skipWhen == null) {
+      return false;
+    }
+    try {
+      return skipWhen.test(t.context(), t.guards());
+    } catch (EvaluationException e) {
+      Origin o = resource.origin();
+      String where = o.isFile() ? o.file() : resource.ref().display();
+      String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+      errors.add(new InputError(where, o.line(), resource.ref().display() + ": control "
+          + control.id() + ": remediation.skipWhen could not be evaluated, so the patch is "
+          + "withheld: " + why));
+      return true;
+    }
   }
 
   /**

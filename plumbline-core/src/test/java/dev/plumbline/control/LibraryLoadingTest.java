@@ -79,6 +79,45 @@ class LibraryLoadingTest {
   }
 
   @Test
+  void brokenSkipWhenStopsTheLoadNamingControlAndField() throws IOException {
+    control("host-network", GOOD.replace("      path: /hostNetwork\n",
+        "      path: /hostNetwork\n  skipWhen: podSpek.?hostPID.orValue(false)\n"));
+    framework(FRAMEWORK);
+    assertThatThrownBy(() -> Library.load(dir))
+        .isInstanceOf(LibraryException.class)
+        .hasMessageContaining("host-network/control.yaml")
+        .hasMessageContaining("skipWhen: does not compile")
+        .hasMessageContaining("podSpek");
+  }
+
+  @Test
+  void skipWhenMustBeABool() throws IOException {
+    control("host-network", GOOD.replace("      path: /hostNetwork\n",
+        "      path: /hostNetwork\n  skipWhen: size(podSpec)\n"));
+    framework(FRAMEWORK);
+    assertThatThrownBy(() -> Library.load(dir)).hasMessageContaining("skipWhen")
+        .hasMessageContaining("must be a bool");
+  }
+
+  @Test
+  void skipWhenNeedsAPatch() throws IOException {
+    control("host-network", GOOD.replace(
+        "  patch:\n    - op: remove\n      path: /hostNetwork\n",
+        "  skipWhen: podSpec.?hostPID.orValue(false)\n"));
+    framework(FRAMEWORK);
+    assertThatThrownBy(() -> Library.load(dir)).hasMessageContaining("only a patch can be skipped");
+  }
+
+  @Test
+  void skipWhenIsKeptWithTheRemediation() throws IOException {
+    control("host-network", GOOD.replace("      path: /hostNetwork\n",
+        "      path: /hostNetwork\n  skipWhen: podSpec.?hostPID.orValue(false)\n"));
+    framework(FRAMEWORK);
+    assertThat(Library.load(dir).control("host-network").remediation().skipWhen().expression())
+        .isEqualTo("podSpec.?hostPID.orValue(false)");
+  }
+
+  @Test
   void checkMustBeABool() throws IOException {
     control("host-network", GOOD.replace("check: \"!(podSpec.?hostNetwork.orValue(false) == true)\"",
         "check: \"size(podSpec)\""));

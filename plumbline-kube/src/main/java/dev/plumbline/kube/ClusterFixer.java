@@ -2,6 +2,7 @@ package dev.plumbline.kube;
 
 import dev.plumbline.control.Control;
 import dev.plumbline.control.Json;
+import dev.plumbline.control.Remediation;
 import dev.plumbline.fix.ManifestFixer;
 import dev.plumbline.resource.FieldPath;
 import dev.plumbline.resource.Resource;
@@ -97,6 +98,8 @@ public final class ClusterFixer {
       Resource r = byRef.get(f.resource());
       if (!f.control().remediation().hasPatch()) {
         left.add(new Left(f, "no automatic fix"));
+      } else if (!f.patchable()) {
+        left.add(new Left(f, Remediation.WITHHELD));
       } else if (!f.control().remediation().safe() && !all) {
         left.add(new Left(f, "the fix needs review: run with --all to include it"));
       } else if (r == null) {

@@ -45,6 +45,7 @@ class ClusterFixerTest {
         .withPrivileged(true).endSecurityContext().endContainer()
         .addNewContainer().withName("sidecar").withImage("envoy:1.31").withNewSecurityContext()
         .withAllowPrivilegeEscalation(false).endSecurityContext().endContainer()
+        .addNewContainer().withName("logger").withImage("fluent-bit:3.2").endContainer()
         .endSpec().endTemplate().endSpec().build()).create();
     // a pod whose controller is not among the objects read: it must not be patched
     client.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata()
@@ -77,8 +78,10 @@ class ClusterFixerTest {
     ClusterFixer.Patch patch = plan.patches().get(0);
     assertThat(patch.target().display()).isEqualTo("Deployment/shop/web");
     assertThat(patch.body()).isEqualTo(Map.of("spec", Map.of("template", Map.of("spec",
-        Map.of("containers", List.of(Map.of("name", "web", "securityContext",
-            Map.of("privileged", false, "allowPrivilegeEscalation", false))))))));
+        Map.of("containers", List.of(
+            Map.of("name", "web", "securityContext", Map.of("privileged", false)),
+            Map.of("name", "logger", "securityContext",
+                Map.of("allowPrivilegeEscalation", false))))))));
     assertThat(patch.yaml()).isEqualTo("""
         # Deployment/shop/web: privilege-escalation-allowed, privileged-containers
         spec:
@@ -88,11 +91,32 @@ class ClusterFixerTest {
                 - name: web
                   securityContext:
                     privileged: false
+                - name: logger
+                  securityContext:
                     allowPrivilegeEscalation: false
         """);
     assertThat(patch.kubectl()).isEqualTo("kubectl patch deployment web -n shop --type "
         + "strategic -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"web\","
-        + "\"securityContext\":{\"privileged\":false,\"allowPrivilegeEscalation\":false}}]}}}}'");
+        + "\"securityContext\":{\"privileged\":false}},{\"name\":\"logger\",\"securityContext\":"
+        + "{\"allowPrivilegeEscalation\":false}}]}}}}'");
+  }
+
+  @Test
+  void aPatchThePrivilegedContainerWouldRefuseIsLeftForAPerson() throws Exception {
+    // allowPrivilegeEscalation: false next to privileged: true: the API server refuses it, so
+    // privilege-escalation-allowed's patch is withheld from that container (decided on the
+    // object as read, so also when privileged-containers' patch changes it in the same plan)
+    for (boolean all : List.of(false, true)) {
+      ClusterFixer.Plan plan = plan(all);
+      assertThat(plan.left()).anySatisfy(l -> {
+        assertThat(l.finding().controlId()).isEqualTo("privilege-escalation-allowed");
+        assertThat(l.finding().path().toString()).isEqualTo(
+            "spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation");
+        assertThat(l.reason()).isEqualTo(dev.plumbline.control.Remediation.WITHHELD);
+      });
+      assertThat(plan.patches()).singleElement().satisfies(p -> assertThat(p.findings())
+          .noneMatch(f -> f.path().toString().contains("containers[0].securityContext.allow")));
+    }
   }
 
   @Test
@@ -108,7 +132,8 @@ class ClusterFixerTest {
   @Test
   void unsafePatchesNeedAll() throws Exception {
     ClusterFixer.Plan plan = plan(false);
-    assertThat(plan.patches().get(0).body().toString()).doesNotContain("privileged=");
+    assertThat(plan.patches().get(0).body().toString()).doesNotContain("privileged=")
+        .contains("allowPrivilegeEscalation=false");
     assertThat(plan.left()).anySatisfy(l -> {
       assertThat(l.finding().controlId()).isEqualTo("privileged-containers");
       assertThat(l.reason()).contains("--all");

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The build stores every expression of the built-in library type-checked (see PrecompiledCel):
- * if one were missing, start-up would silently compile it again and be slower.
+ * checks, {@code when} guards and {@code remediation.skipWhen}. If one were missing, start-up
+ * would silently compile it again and be slower.
  */
 class PrecompiledLibraryTest {
   @Test
@@ -16,6 +17,7 @@ class PrecompiledLibraryTest {
     PrecompiledCel file = PrecompiledCel.fromClasspath(CelSupport.get().fingerprint());
     List<String> missing = new ArrayList<>();
     int expressions = 0;
+    int skipWhens = 0;
     for (Control c : Library.builtIn().controls()) {
       for (Control.Variant v : c.variants()) {
         expressions++;
@@ -32,8 +34,18 @@ class PrecompiledLibraryTest {
           missing.add(c.id() + " (when)");
         }
       }
+      Guard skipWhen = c.remediation().skipWhen();
+      if (skipWhen != null) {
+        expressions++;
+        skipWhens++;
+        String key = c.target() + "\n" + CelSupport.Result.BOOL + "\n" + skipWhen.expression();
+        if (file.lookup(key) == null) {
+          missing.add(c.id() + " (remediation.skipWhen)");
+        }
+      }
     }
     assertThat(expressions).isGreaterThan(100);
+    assertThat(skipWhens).isGreaterThan(0);
     assertThat(missing).as("expressions missing from " + PrecompiledCel.RESOURCE
         + " (run the build: mvn process-classes -pl plumbline-library)").isEmpty();
   }

@@ -72,9 +72,16 @@ class CorpusFixTest {
         resources.addAll(new ManifestReader().readString(file, edited.get(file)).resources());
       }
     }
+    // but for a patch withheld from its target in the first pass, which another patch may have
+    // made fit (privileged-containers sets privileged: false, so privilege-escalation-allowed's
+    // patch fits the next time)
+    Set<String> withheld = new HashSet<>();
+    result.findings().stream().filter(Finding::patchWithheld).forEach(f -> withheld.add(f.id()));
+    assertThat(withheld).isNotEmpty();
     Map<String, List<Finding>> again = new LinkedHashMap<>();
     for (Finding f : new Scanner(options).scan(resources, List.of(), List.of(), 0).findings()) {
-      if (f.control().remediation().hasPatch() && edited.containsKey(f.origin().file())) {
+      if (f.control().remediation().hasPatch() && edited.containsKey(f.origin().file())
+          && !withheld.contains(f.id())) {
         again.computeIfAbsent(f.origin().file(), k -> new ArrayList<>()).add(f);
       }
     }

@@ -513,9 +513,9 @@ public final class Admission implements AutoCloseable {
     Instant at = clock.instant();
     for (Finding f : verdict.findings()) {
       Control control = f.control();
-      if (policy.action(control, ns) == Action.OFF
+      if (policy.action(control, ns) == Action.OFF || !f.patchable()
           || !done.add(control.id() + "\u0000" + f.targetPath())) {
-        continue;
+        continue; // a withheld patch leaves the finding to the validating webhook
       }
       List<Map<String, Object>> ops;
       try {

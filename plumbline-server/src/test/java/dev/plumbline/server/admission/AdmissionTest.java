@@ -499,6 +499,42 @@ class AdmissionTest {
   }
 
   @Test
+  void mutationWithholdsAPatchThatWouldMakeThePodInvalidButPatchesTheOtherContainers()
+      throws Exception {
+    // allowPrivilegeEscalation: false next to privileged: true is refused by the API server
+    // (422): the privileged container keeps its finding for the validating webhook.
+    String text = new String(fixture("create-pod-restricted-violations.json"),
+        StandardCharsets.UTF_8)
+        .replace("3b2f7c1e-0003-4000-8000-000000000003", "3b2f7c1e-0003-4000-8000-0000000000a3")
+        .replace("\"containers\": [\n", "\"containers\": [\n          {\"name\": \"agent\", "
+            + "\"image\": \"registry.example/agent:2.0\", "
+            + "\"securityContext\": {\"privileged\": true}},\n");
+    byte[] fixture = text.getBytes(StandardCharsets.UTF_8);
+    JsonNode object = JSON.readTree(fixture).path("request").path("object");
+    assertThat(object.path("spec").path("containers")).hasSize(2);
+
+    JsonNode r = review("/admission/mutate", fixture);
+
+    assertThat(r.path("allowed").asBoolean()).isTrue();
+    JsonNode patch = JSON.readTree(Base64.getDecoder().decode(r.path("patch").asString()));
+    assertThat(patch.valueStream().map(op -> op.path("path").asString()))
+        .contains("/spec/containers/1/securityContext/allowPrivilegeEscalation")
+        .noneMatch(p -> p.startsWith("/spec/containers/0/securityContext/allowPrivilegeEscalation"));
+    JsonNode patched = JsonPatch.apply(patch, object);
+    JsonNode agent = patched.path("spec").path("containers").path(0).path("securityContext");
+    assertThat(agent.path("privileged").asBoolean()).isTrue();
+    assertThat(agent.has("allowPrivilegeEscalation")).isFalse();
+    assertThat(patched.path("spec").path("containers").path(1).path("securityContext")
+        .path("allowPrivilegeEscalation").asBoolean(true)).isFalse();
+    assertThat(failing(patched)).contains("privilege-escalation-allowed");
+    assertThat(events("3b2f7c1e-0003-4000-8000-0000000000a3"))
+        .filteredOn(e -> e.action().equals("MUTATE")
+            && e.controlId().equals("privilege-escalation-allowed"))
+        .extracting(AdmissionEvent::path)
+        .containsExactly("spec.containers[1].securityContext.allowPrivilegeEscalation");
+  }
+
+  @Test
   void mutationPatchesAControllersPodTemplate() throws Exception {
     byte[] fixture = fixture("create-job-restricted-violations.json");
     JsonNode r = review("/admission/mutate", fixture);

@@ -9,6 +9,8 @@ import dev.plumbline.store.AdmissionEvent;
 import dev.plumbline.store.Store;
 import dev.plumbline.testkube.KubeApiServer;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
@@ -123,11 +125,7 @@ class RealApiServerAdmissionTest {
     }
   }
 
-  /**
-   * A Deployment, on the host's network or not. (Not privileged: the mutating webhook's
-   * allowPrivilegeEscalation patch makes a privileged container invalid, and the API server
-   * then refuses the request itself, before the validating webhook; a known problem.)
-   */
+  /** A Deployment, on the host's network or not. */
   private static Deployment deployment(String name, boolean hostNetwork, String tag) {
     return new DeploymentBuilder().withNewMetadata().withName(name).withNamespace("shop")
         .endMetadata().withNewSpec().withReplicas(1).withNewSelector()
@@ -181,5 +179,27 @@ class RealApiServerAdmissionTest {
     assertThat(store.admissionEvents(AdmissionTest.CLUSTER, "MUTATE", "shop", null, 0, 100)
         .items()).extracting(AdmissionEvent::controlId)
         .contains("privilege-escalation-allowed", "capabilities-not-dropped");
+  }
+
+  @Test
+  void aPrivilegedPodReachesTheValidatingWebhookInsteadOfBeingRefusedForThePatch() {
+    // privilege-escalation-allowed is on remediate: auto; its patch on the privileged container
+    // would make the Pod invalid (422 from the API server itself). Withheld there, the request
+    // reaches the validating webhook, which denies the privileged container under baseline.
+    Pod pod = new PodBuilder().withNewMetadata().withName("node-agent").withNamespace("shop")
+        .endMetadata().withNewSpec()
+        .addNewContainer().withName("agent").withImage("registry.example.com/agent:2.0")
+        .withNewSecurityContext().withPrivileged(true).endSecurityContext().endContainer()
+        .addNewContainer().withName("sidecar").withImage("registry.example.com/sidecar:1.0")
+        .endContainer().endSpec().build();
+
+    assertThatThrownBy(() -> client.pods().inNamespace("shop").resource(pod).create())
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+          assertThat(e.getCode()).as(e.getMessage()).isEqualTo(403);
+          assertThat(e.getMessage()).contains("validate.plumbline.dev")
+              .contains("privileged-containers")
+              .contains("spec.containers[0].securityContext.privileged")
+              .doesNotContain("allowPrivilegeEscalation` to false");
+        });
   }
 }
