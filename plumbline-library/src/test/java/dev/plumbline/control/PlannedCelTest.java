@@ -56,6 +56,14 @@ class PlannedCelTest {
           interpreted.add(c.id() + " (when)");
         }
       }
+      Guard skipWhen = c.remediation().skipWhen();
+      if (skipWhen != null) {
+        expressions++;
+        if (!CelSupport.get().compile(c.target(), skipWhen.expression(),
+            CelSupport.Result.BOOL).planned()) {
+          interpreted.add(c.id() + " (remediation.skipWhen)");
+        }
+      }
     }
     assertThat(expressions).isGreaterThan(100);
     assertThat(interpreted).as("expressions left to the interpreter").isEmpty();
