@@ -54,7 +54,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <pre>
  * java -cp plumbline-bench/target/plumbline-bench.jar dev.plumbline.bench.AdmissionBenchmark \
- *     [--seconds 60] [--warmup 15] [--connections 8] [--violating 0.2]
+ *     [--seconds 60] [--warmup 15] [--connections 8] [--violating 0.2] [--client raw|jdk]
  * </pre>
  */
 public final class AdmissionBenchmark {
@@ -64,7 +64,7 @@ public final class AdmissionBenchmark {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = new LinkedHashMap<>(Map.of("--seconds", "60", "--warmup", "15",
-        "--connections", "8", "--violating", "0.2", "--bodies", "400"));
+        "--connections", "8", "--violating", "0.2", "--bodies", "400", "--client", "raw"));
     for (int i = 0; i + 1 < args.length; i += 2) {
       if (!opts.containsKey(args[i])) {
         System.err.println("unknown option " + args[i] + " (known: " + opts.keySet() + ")");
@@ -77,6 +77,11 @@ public final class AdmissionBenchmark {
     int connections = Integer.parseInt(opts.get("--connections"));
     double violating = Double.parseDouble(opts.get("--violating"));
     int bodies = Integer.parseInt(opts.get("--bodies"));
+    boolean raw = switch (opts.get("--client")) {
+      case "raw" -> true;
+      case "jdk" -> false;
+      default -> throw new IllegalArgumentException("--client is raw or jdk");
+    };
 
     Library library = Library.builtIn();
     ScanOptions options = ScanOptions.of(Selection.resolve(library, List.of(), List.of(), null,
@@ -89,9 +94,10 @@ public final class AdmissionBenchmark {
     List<byte[]> reviews = reviews(bodies, violating, new Random(42));
     long bytes = reviews.stream().mapToLong(b -> b.length).sum();
     System.out.printf("input: %d distinct AdmissionReviews, %.1f KiB on average, %.0f%% "
-        + "violating; %d controls; %d connections; %d s warm-up, %d s measured%n",
+        + "violating; %d controls; %d connections (%s client); %d s warm-up, %d s measured%n",
         reviews.size(), bytes / 1024.0 / reviews.size(), violating * 100,
-        options.controls().size(), connections, warmup, seconds);
+        options.controls().size(), connections, raw ? "raw socket" : "JDK HttpClient", warmup,
+        seconds);
     System.out.printf("machine: %d processors, load average %.2f at start, %s %s%n",
         Runtime.getRuntime().availableProcessors(),
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
@@ -117,22 +123,18 @@ public final class AdmissionBenchmark {
         int id = c;
         clientLatencies[c] = new long[4_000_000 / connections];
         Thread t = new Thread(() -> {
-          HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-              .build();
           Random random = new Random(id);
+          Client client = raw ? new RawClient(uri) : new JdkClient(uri);
           while (running.get()) {
             byte[] body = reviews.get(random.nextInt(reviews.size()));
             long started = System.nanoTime();
             try {
-              HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(uri)
-                  .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                  HttpResponse.BodyHandlers.ofByteArray());
+              Client.Response r = client.post(body);
               long took = System.nanoTime() - started;
               if (!measuring.get()) {
                 continue;
               }
-              if (r.statusCode() != 200) {
+              if (r.status() != 200) {
                 errors.incrementAndGet();
                 continue;
               }
@@ -147,6 +149,7 @@ public final class AdmissionBenchmark {
               if (measuring.get()) {
                 errors.incrementAndGet();
               }
+              client.reset();
             }
           }
         }, "load-" + c);
@@ -192,6 +195,105 @@ public final class AdmissionBenchmark {
       scrape.lines().filter(l -> l.startsWith("plumbline_admission_reviews_total")
           || l.startsWith("plumbline_admission_events_dropped_total"))
           .forEach(l -> System.out.println("  " + l));
+    }
+  }
+
+  /** One keep-alive HTTP/1.1 connection of the load generator. */
+  private interface Client {
+    record Response(int status, byte[] body) {}
+
+    Response post(byte[] body) throws Exception;
+
+    /** Drops the connection after an error; the next request opens a new one. */
+    default void reset() {}
+  }
+
+  private static final class JdkClient implements Client {
+    private final URI uri;
+    private final HttpClient client = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1).build();
+
+    JdkClient(URI uri) {
+      this.uri = uri;
+    }
+
+    @Override
+    public Response post(byte[] body) throws Exception {
+      HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(uri)
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      return new Response(r.statusCode(), r.body());
+    }
+  }
+
+  /**
+   * A minimal HTTP/1.1 client on a plain socket: the JDK's HttpClient spends more CPU per request
+   * than the webhook does, and on a 2-core machine the load generator shares the cores with the
+   * server it measures. It sends one request at a time and reads responses with a
+   * {@code Content-Length} (what the server sends).
+   */
+  private static final class RawClient implements Client {
+    private final URI uri;
+    private java.net.Socket socket;
+    private java.io.BufferedInputStream in;
+    private java.io.OutputStream out;
+
+    RawClient(URI uri) {
+      this.uri = uri;
+    }
+
+    @Override
+    public Response post(byte[] body) throws Exception {
+      if (socket == null) {
+        socket = new java.net.Socket(uri.getHost(), uri.getPort());
+        socket.setTcpNoDelay(true);
+        in = new java.io.BufferedInputStream(socket.getInputStream(), 65536);
+        out = new java.io.BufferedOutputStream(socket.getOutputStream(), 65536);
+      }
+      out.write(("POST " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":"
+          + uri.getPort() + "\r\nContent-Type: application/json\r\nContent-Length: "
+          + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      String status = line();
+      int code = Integer.parseInt(status.split(" ")[1]);
+      int length = -1;
+      for (String h = line(); !h.isEmpty(); h = line()) {
+        int colon = h.indexOf(':');
+        if (colon > 0 && h.substring(0, colon).trim().equalsIgnoreCase("content-length")) {
+          length = Integer.parseInt(h.substring(colon + 1).trim());
+        }
+      }
+      if (length < 0) {
+        throw new java.io.IOException("response without Content-Length");
+      }
+      return new Response(code, in.readNBytes(length));
+    }
+
+    private String line() throws java.io.IOException {
+      StringBuilder sb = new StringBuilder();
+      for (int b = in.read(); b != '\n'; b = in.read()) {
+        if (b < 0) {
+          throw new java.io.EOFException("connection closed");
+        }
+        if (b != '\r') {
+          sb.append((char) b);
+        }
+      }
+      return sb.toString();
+    }
+
+    @Override
+    public void reset() {
+      try {
+        if (socket != null) {
+          socket.close();
+        }
+      } catch (java.io.IOException e) {
+        // closing a broken connection
+      }
+      socket = null;
     }
   }
 
