@@ -29,6 +29,8 @@ import java.util.function.IntFunction;
  * java -cp ... dev.plumbline.store.StoreBenchmark h2|postgres [findings] [runs]
  * </pre>
  *
+ * <p>With {@code runs} 0 it times the writes only (the reconciles and snapshots of the seed).
+ *
  * <p>The data: a synthetic library of 60 controls in 3 frameworks; cluster {@code prod} with
  * 90% of the findings over 200 namespaces (about 4 findings per resource), {@code staging} with
  * the rest; a second resync of prod resolves 8% and suppresses 4%; 720 hourly snapshots.
@@ -58,7 +60,7 @@ public final class StoreBenchmark {
       // No statement cache: H2 would answer a repeated query from the result of the last one.
       Files.createDirectories(work.resolve("data"));
       store = Store.open("jdbc:h2:file:" + work.resolve("data/plumbline") + Db.H2_SETTINGS
-          + ";QUERY_CACHE_SIZE=0", "plumbline", "");
+          + ";QUERY_CACHE_SIZE=0" + System.getProperty("bench.h2", ""), "plumbline", "");
     } else {
       throw new IllegalArgumentException("usage: StoreBenchmark h2|postgres [findings] [runs]");
     }
@@ -69,7 +71,9 @@ public final class StoreBenchmark {
       if (!seeded) {
         seed(s, library, total);
       }
-      query(s, runs);
+      if (runs > 0) {
+        query(s, runs);
+      }
     } finally {
       if (server != null) {
         server.close();
