@@ -928,6 +928,10 @@ abstract class StoreContract {
     assertThat(store.enqueueAlerts(List.of(new AlertEvent("chat", PROD, a.id(), Transition.NEW,
         1, "{}")), t(4))).as("another sink").isEqualTo(1);
     assertThat(store.alertCounts(null)).containsEntry(Alert.State.PENDING, 4L);
+    AlertEvent twice = new AlertEvent("chat", PROD, a.id(), Transition.RESOLVED, 2, "{}");
+    assertThat(store.enqueueAlerts(List.of(twice, twice), t(4))).as("twice in one call")
+        .isEqualTo(1);
+    assertThat(store.alertCounts("chat")).containsEntry(Alert.State.PENDING, 2L);
   }
 
   @Test
