@@ -302,6 +302,72 @@ final class Db implements AutoCloseable {
     return t == null ? null : t.toInstant();
   }
 
+  /** Sets the parameters of one row from {@code index}. */
+  interface RowBinder<T> {
+    void bind(PreparedStatement ps, int index, T row) throws SQLException;
+  }
+
+  /** Rows per multi-row INSERT: few statements, well under PostgreSQL's 32,767 parameters. */
+  static final int ROWS_PER_INSERT = 100;
+
+  /**
+   * Inserts rows with multi-row statements ({@code INSERT ... VALUES (...), (...), ...}) of
+   * {@link #ROWS_PER_INSERT} rows, the last one fewer: each database does one statement's work
+   * per hundred rows rather than per row. Returns how many rows were inserted: fewer than given
+   * only when {@code tail} is {@code ON CONFLICT DO NOTHING} and some were there; without a
+   * tail, a count short of the rows fails the transaction.
+   *
+   * @param head {@code INSERT INTO table (columns) VALUES }
+   * @param row one row's values, with {@code params} placeholders: {@code (?, ?, NULL)}
+   * @param tail what follows the values, or ""
+   */
+  static <T> int insertRows(Connection c, String head, String row, int params, String tail,
+      java.util.List<T> rows, RowBinder<T> binder) throws SQLException {
+    int inserted = 0;
+    PreparedStatement full = null;
+    try {
+      for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
+        int n = Math.min(ROWS_PER_INSERT, rows.size() - from);
+        PreparedStatement ps;
+        if (n == ROWS_PER_INSERT) {
+          if (full == null) {
+            full = c.prepareStatement(insertSql(head, row, tail, n));
+          }
+          ps = full;
+        } else {
+          ps = c.prepareStatement(insertSql(head, row, tail, n));
+        }
+        try {
+          for (int i = 0; i < n; i++) {
+            binder.bind(ps, 1 + i * params, rows.get(from + i));
+          }
+          inserted += ps.executeUpdate();
+        } finally {
+          if (ps != full) {
+            ps.close();
+          }
+        }
+      }
+    } finally {
+      if (full != null) {
+        full.close();
+      }
+    }
+    if (tail.isEmpty() && inserted != rows.size()) {
+      throw new SQLException("inserted " + inserted + " of " + rows.size() + " rows: " + head);
+    }
+    return inserted;
+  }
+
+  private static String insertSql(String head, String row, String tail, int n) {
+    StringBuilder sql = new StringBuilder(head.length() + n * (row.length() + 2) + tail.length());
+    sql.append(head);
+    for (int i = 0; i < n; i++) {
+      sql.append(i == 0 ? "" : ", ").append(row);
+    }
+    return sql.append(tail).toString();
+  }
+
   static void setString(PreparedStatement ps, int index, String s) throws SQLException {
     if (s == null) {
       ps.setNull(index, Types.VARCHAR);

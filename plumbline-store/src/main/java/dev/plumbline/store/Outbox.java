@@ -30,26 +30,19 @@ final class Outbox {
 
   /** Queues alerts in the caller's transaction; returns how many were new. */
   int enqueue(Connection c, List<AlertEvent> events, Instant at) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO alert_outbox (sink, cluster, "
-        + "finding_id, transition, occurrence, payload, state, attempts, created_at, "
-        + "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?) ON CONFLICT DO NOTHING")) {
-      for (AlertEvent e : events) {
-        ps.setString(1, e.sink());
-        ps.setString(2, e.cluster());
-        ps.setString(3, e.findingId());
-        ps.setString(4, e.transition().name());
-        ps.setInt(5, e.occurrence());
-        ps.setString(6, e.payload());
-        Db.setInstant(ps, 7, at);
-        Db.setInstant(ps, 8, at);
-        ps.addBatch();
-      }
-      int added = 0;
-      for (int n : ps.executeBatch()) {
-        added += Math.max(0, n);
-      }
-      return added;
-    }
+    return Db.insertRows(c, "INSERT INTO alert_outbox (sink, cluster, finding_id, transition, "
+        + "occurrence, payload, state, attempts, created_at, next_attempt_at) VALUES ",
+        "(?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)", 8, " ON CONFLICT DO NOTHING", events,
+        (ps, i, e) -> {
+          ps.setString(i, e.sink());
+          ps.setString(i + 1, e.cluster());
+          ps.setString(i + 2, e.findingId());
+          ps.setString(i + 3, e.transition().name());
+          ps.setInt(i + 4, e.occurrence());
+          ps.setString(i + 5, e.payload());
+          Db.setInstant(ps, i + 6, at);
+          Db.setInstant(ps, i + 7, at);
+        });
   }
 
   int enqueue(List<AlertEvent> events, Instant at) {

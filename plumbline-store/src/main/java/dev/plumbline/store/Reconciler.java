@@ -326,7 +326,11 @@ final class Reconciler {
     search(c, cluster, inserts, updates, resolves);
     update(c, cluster, updates, revisions, reopens, at);
     resolve(c, cluster, resolves, at);
-    touch(c, cluster, scope, at);
+    if (unchanged > 0) {
+      // Only findings seen again unchanged can have an older last_seen: the others were just
+      // written (inserted or updated with last_seen = at) or resolved.
+      touch(c, cluster, scope, at);
+    }
     recordEvents(c, cluster, events, at);
     storeResources(c, cluster, scope, incoming.values(), at);
     storeCounts(c, cluster, counts);
@@ -446,42 +450,39 @@ final class Reconciler {
 
   private static void insert(Connection c, String cluster, List<Incoming> inserts, Instant at)
       throws SQLException {
-    if (inserts.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO findings (cluster, finding_id, "
-        + EVIDENCE_COLUMNS + ", first_seen, resolved_at, reopen_count, revision) VALUES (?, ?, "
-        + Rows.placeholders(20) + ", ?, NULL, 0, 1)")) {
-      int n = 0;
-      for (Incoming in : inserts) {
-        ps.setString(1, cluster);
-        ps.setString(2, in.finding().id());
-        int i = setEvidence(ps, 3, in, at);
-        Db.setInstant(ps, i, at);
-        ps.addBatch();
-        if (++n % 1000 == 0) {
-          ps.executeBatch();
-        }
-      }
-      ps.executeBatch();
-    }
+    Db.insertRows(c, "INSERT INTO findings (cluster, finding_id, " + EVIDENCE_COLUMNS
+        + ", first_seen, resolved_at, reopen_count, revision) VALUES ",
+        "(?, ?, " + Rows.placeholders(20) + ", ?, NULL, 0, 1)", 23, "", inserts,
+        (ps, i, in) -> {
+          ps.setString(i, cluster);
+          ps.setString(i + 1, in.finding().id());
+          int next = setEvidence(ps, i + 2, in, at);
+          Db.setInstant(ps, next, at);
+        });
   }
 
   /** Keeps finding_search in step: new rows, changed rows, resolved rows. */
   private static void search(Connection c, String cluster, List<Incoming> inserts,
       List<Incoming> updates, List<Stored> resolves) throws SQLException {
-    if (!inserts.isEmpty()) {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO finding_search (status, "
-          + "severity_rank, control_version, search_text, namespace, kind, control_id, "
-          + "finding_id, cluster) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-        batchSearch(ps, cluster, inserts, true);
-      }
-    }
+    Db.insertRows(c, "INSERT INTO finding_search (status, severity_rank, control_version, "
+        + "search_text, namespace, kind, control_id, finding_id, cluster) VALUES ",
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?)", 9, "", inserts, (ps, i, in) -> {
+          Finding f = in.finding();
+          ps.setString(i, in.status().name());
+          ps.setInt(i + 1, f.severity().ordinal());
+          ps.setInt(i + 2, f.control().version());
+          ps.setString(i + 3, searchText(in));
+          ps.setString(i + 4, in.key().namespace());
+          ps.setString(i + 5, in.key().kind());
+          ps.setString(i + 6, f.controlId());
+          ps.setString(i + 7, f.id());
+          ps.setString(i + 8, cluster);
+        });
     if (!updates.isEmpty()) {
       try (PreparedStatement ps = c.prepareStatement("UPDATE finding_search SET status = ?, "
           + "severity_rank = ?, control_version = ?, search_text = ? WHERE finding_id = ? AND "
           + "cluster = ?")) {
-        batchSearch(ps, cluster, updates, false);
+        batchSearch(ps, cluster, updates);
       }
     }
     if (!resolves.isEmpty()) {
@@ -501,8 +502,8 @@ final class Reconciler {
     }
   }
 
-  private static void batchSearch(PreparedStatement ps, String cluster, List<Incoming> rows,
-      boolean insert) throws SQLException {
+  private static void batchSearch(PreparedStatement ps, String cluster, List<Incoming> rows)
+      throws SQLException {
     int n = 0;
     for (Incoming in : rows) {
       Finding f = in.finding();
@@ -511,11 +512,6 @@ final class Reconciler {
       ps.setInt(i++, f.severity().ordinal());
       ps.setInt(i++, f.control().version());
       ps.setString(i++, searchText(in));
-      if (insert) {
-        ps.setString(i++, in.key().namespace());
-        ps.setString(i++, in.key().kind());
-        ps.setString(i++, f.controlId());
-      }
       ps.setString(i++, f.id());
       ps.setString(i, cluster);
       ps.addBatch();
@@ -612,28 +608,17 @@ final class Reconciler {
 
   private static void recordEvents(Connection c, String cluster, List<Event> events, Instant at)
       throws SQLException {
-    if (events.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO finding_events (cluster, "
-        + "finding_id, revision, transition, occurred_at, status, exception_id) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-      int n = 0;
-      for (Event e : events) {
-        ps.setString(1, cluster);
-        ps.setString(2, e.id());
-        ps.setInt(3, e.revision());
-        ps.setString(4, e.transition().name());
-        Db.setInstant(ps, 5, at);
-        ps.setString(6, e.status().name());
-        Db.setString(ps, 7, e.exceptionId());
-        ps.addBatch();
-        if (++n % 1000 == 0) {
-          ps.executeBatch();
-        }
-      }
-      ps.executeBatch();
-    }
+    Db.insertRows(c, "INSERT INTO finding_events (cluster, finding_id, revision, transition, "
+        + "occurred_at, status, exception_id) VALUES ", "(?, ?, ?, ?, ?, ?, ?)", 7, "", events,
+        (ps, i, e) -> {
+          ps.setString(i, cluster);
+          ps.setString(i + 1, e.id());
+          ps.setInt(i + 2, e.revision());
+          ps.setString(i + 3, e.transition().name());
+          Db.setInstant(ps, i + 4, at);
+          ps.setString(i + 5, e.status().name());
+          Db.setString(ps, i + 6, e.exceptionId());
+        });
   }
 
   /** Adds the changes of finding counts to finding_counts. */

@@ -29,6 +29,8 @@ import java.util.function.IntFunction;
  * java -cp ... dev.plumbline.store.StoreBenchmark h2|postgres [findings] [runs]
  * </pre>
  *
+ * <p>With {@code runs} 0 it times the writes only (the reconciles and snapshots of the seed).
+ *
  * <p>The data: a synthetic library of 60 controls in 3 frameworks; cluster {@code prod} with
  * 90% of the findings over 200 namespaces (about 4 findings per resource), {@code staging} with
  * the rest; a second resync of prod resolves 8% and suppresses 4%; 720 hourly snapshots.
@@ -58,7 +60,7 @@ public final class StoreBenchmark {
       // No statement cache: H2 would answer a repeated query from the result of the last one.
       Files.createDirectories(work.resolve("data"));
       store = Store.open("jdbc:h2:file:" + work.resolve("data/plumbline") + Db.H2_SETTINGS
-          + ";QUERY_CACHE_SIZE=0", "plumbline", "");
+          + ";QUERY_CACHE_SIZE=0" + System.getProperty("bench.h2", ""), "plumbline", "");
     } else {
       throw new IllegalArgumentException("usage: StoreBenchmark h2|postgres [findings] [runs]");
     }
@@ -69,7 +71,9 @@ public final class StoreBenchmark {
       if (!seeded) {
         seed(s, library, total);
       }
-      query(s, runs);
+      if (runs > 0) {
+        query(s, runs);
+      }
     } finally {
       if (server != null) {
         server.close();
@@ -88,10 +92,13 @@ public final class StoreBenchmark {
     List<Finding> staging = findings(controls, random, total - prodCount, "svc");
 
     long start = System.nanoTime();
+    long cpu = cpu();
+    long own = ownCpu();
     ReconcileResult first = store.reconcile("prod", Scope.cluster(),
         prod.subList(0, prodCount * 8 / 9), T0);
-    System.out.printf("initial resync, %,d new findings: %,d ms%n", first.created().size(),
-        ms(start));
+    System.out.printf("initial resync, %,d new findings: %,d ms (cpu %,d ms, of it the "
+        + "reconciling thread %,d ms)%n", first.created().size(), ms(start), cpu() - cpu,
+        ownCpu() - own);
     store.reconcile("staging", Scope.cluster(), staging, T0);
 
     // An hour later: the rest appear, 8% are fixed, 4% come under exceptions.
@@ -111,16 +118,21 @@ public final class StoreBenchmark {
       }
     }
     start = System.nanoTime();
+    cpu = cpu();
+    own = ownCpu();
     ReconcileResult second = store.reconcile("prod", Scope.cluster(), open, suppressed,
         T0.plus(Duration.ofHours(1)));
     System.out.printf("second resync (%,d new, %,d resolved, %,d suppressed, %,d unchanged): "
-        + "%,d ms%n", second.created().size(), second.resolved().size(),
-        second.suppressed().size(), second.unchanged(), ms(start));
+        + "%,d ms (cpu %,d ms, thread %,d ms)%n", second.created().size(),
+        second.resolved().size(), second.suppressed().size(), second.unchanged(), ms(start),
+        cpu() - cpu, ownCpu() - own);
     start = System.nanoTime();
+    cpu = cpu();
+    own = ownCpu();
     ReconcileResult quiet = store.reconcile("prod", Scope.cluster(), open, suppressed,
         T0.plus(Duration.ofHours(2)));
-    System.out.printf("resync with no change (%,d findings): %,d ms%n", quiet.unchanged(),
-        ms(start));
+    System.out.printf("resync with no change (%,d findings): %,d ms (cpu %,d ms, thread %,d "
+        + "ms)%n", quiet.unchanged(), ms(start), cpu() - cpu, ownCpu() - own);
     ResourceRef one = prod.get(500).resource();
     List<Finding> ofOne = open.stream().filter(f -> f.resource().equals(one)).toList();
     start = System.nanoTime();
@@ -256,6 +268,21 @@ public final class StoreBenchmark {
 
   private static long ms(long start) {
     return (System.nanoTime() - start) / 1_000_000;
+  }
+
+  /** CPU time of the calling thread, in ms: the reconcile's own work. */
+  private static long ownCpu() {
+    return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime()
+        / 1_000_000;
+  }
+
+  /**
+   * CPU time of the whole process (the database's background threads included), in ms: on a
+   * shared machine it varies less than the elapsed time.
+   */
+  private static long cpu() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime() / 1_000_000;
   }
 
   /** 60 controls (severities spread), mapped to three frameworks. */

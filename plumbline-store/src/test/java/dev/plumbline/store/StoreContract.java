@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -718,6 +719,182 @@ abstract class StoreContract {
     assertThat(store.namespacePosture(PROD, t(0))).containsOnlyKeys("shop");
   }
 
+  // Large reconciles: more rows than a write batch, every batch boundary crossed.
+
+  /** Findings in a large reconcile: more than a batch or chunk of rows, and not a multiple. */
+  static final int BULK = 2_501;
+
+  /** Findings {@code from} to {@code to} (exclusive), one per pod, over 13 namespaces. */
+  static List<Finding> bulk(int from, int to) {
+    List<Finding> out = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      ResourceRef pod = pod("ns-" + (i % 13), "bulk-" + i);
+      out.add(i % 2 == 0 ? privileged(pod, 0) : latest(pod, 1));
+    }
+    return out;
+  }
+
+  /** One alert of every change, suppressions included. */
+  static Function<ReconcileResult, List<AlertEvent>> everyChange(String sink) {
+    return r -> r.changes().stream().map(ch -> AlertEvent.of(sink, ch, "{}")).toList();
+  }
+
+  /** Every transition with its count; those not given are 0. */
+  static Map<Transition, Long> events(Object... transitionsAndCounts) {
+    Map<Transition, Long> m = new java.util.EnumMap<>(Transition.class);
+    for (Transition t : Transition.values()) {
+      m.put(t, 0L);
+    }
+    for (int i = 0; i < transitionsAndCounts.length; i += 2) {
+      m.put((Transition) transitionsAndCounts[i],
+          ((Number) transitionsAndCounts[i + 1]).longValue());
+    }
+    return m;
+  }
+
+  /** The queued alerts of a sink as "transition finding occurrence". */
+  Set<String> queued(String sink) {
+    List<Alert> all = store.alerts(sink, null, 100_000);
+    Set<String> keys = new HashSet<>();
+    for (Alert a : all) {
+      keys.add(a.event().transition() + " " + a.event().findingId() + " "
+          + a.event().occurrence());
+    }
+    assertThat(keys).as("no alert queued twice").hasSameSizeAs(all);
+    return keys;
+  }
+
+  static Set<String> alertKeys(ReconcileResult r) {
+    Set<String> keys = new HashSet<>();
+    r.changes().forEach(ch -> keys.add(ch.transition() + " " + ch.finding().id() + " "
+        + ch.finding().revision()));
+    return keys;
+  }
+
+  @Test
+  void aLargeReconcileRecordsEachChangeExactlyOnce() {
+    List<Finding> first = bulk(0, BULK);
+    ReconcileResult r0 = store.reconcile(PROD, Scope.cluster(), first, List.of(), t(0),
+        everyChange("bulk"));
+    assertThat(ids(r0.created())).hasSize(BULK)
+        .containsExactlyInAnyOrderElementsOf(first.stream().map(Finding::id).toList());
+    assertThat(store.countEvents(PROD, t(0), t(1))).isEqualTo(events(Transition.NEW, BULK));
+    assertThat(store.findings(FindingQuery.all().statuses(FindingStatus.OPEN)).total())
+        .isEqualTo(BULK);
+    Set<String> alerts = new HashSet<>(alertKeys(r0));
+    assertThat(queued("bulk")).isEqualTo(alerts);
+
+    // A third fixed, a fifth of the rest under an exception, 700 new.
+    List<Finding> open = new ArrayList<>();
+    List<dev.plumbline.scan.Suppressed> covered = new ArrayList<>();
+    Set<String> fixed = new HashSet<>();
+    Set<String> excepted = new HashSet<>();
+    for (int i = 0; i < BULK; i++) {
+      Finding f = first.get(i);
+      if (i % 3 == 0) {
+        fixed.add(f.id());
+      } else if (i % 5 == 0) {
+        covered.add(suppressed(f, "bulk-exception"));
+        excepted.add(f.id());
+      } else {
+        open.add(f);
+      }
+    }
+    List<Finding> added = bulk(BULK, BULK + 700);
+    open.addAll(added);
+    ReconcileResult r1 = store.reconcile(PROD, Scope.cluster(), open, covered, t(1),
+        everyChange("bulk"));
+    assertThat(ids(r1.resolved())).containsExactlyInAnyOrderElementsOf(fixed);
+    assertThat(ids(r1.suppressed())).containsExactlyInAnyOrderElementsOf(excepted);
+    assertThat(ids(r1.created())).containsExactlyInAnyOrderElementsOf(
+        added.stream().map(Finding::id).toList());
+    assertThat(r1.reopened()).isEmpty();
+    assertThat(r1.unchanged()).isEqualTo(BULK - fixed.size() - excepted.size());
+    assertThat(store.countEvents(PROD, t(1), t(2))).isEqualTo(events(Transition.NEW, 700,
+        Transition.RESOLVED, fixed.size(), Transition.SUPPRESSED, excepted.size()));
+    alerts.addAll(alertKeys(r1));
+    assertThat(queued("bulk")).isEqualTo(alerts);
+
+    // The fixed ones come back, the exception ends, the 700 are fixed.
+    ReconcileResult r2 = store.reconcile(PROD, Scope.cluster(), first, List.of(), t(2),
+        everyChange("bulk"));
+    assertThat(ids(r2.reopened())).containsExactlyInAnyOrderElementsOf(fixed);
+    assertThat(ids(r2.unsuppressed())).containsExactlyInAnyOrderElementsOf(excepted);
+    assertThat(ids(r2.resolved())).containsExactlyInAnyOrderElementsOf(
+        added.stream().map(Finding::id).toList());
+    assertThat(r2.created()).isEmpty();
+    assertThat(r2.reopened()).allSatisfy(f -> {
+      assertThat(f.reopenCount()).isEqualTo(1);
+      assertThat(f.firstSeen()).isEqualTo(t(0));
+      assertThat(f.revision()).isEqualTo(3);
+    });
+    assertThat(store.countEvents(PROD, t(2), t(3))).isEqualTo(events(Transition.REOPENED,
+        fixed.size(), Transition.UNSUPPRESSED, excepted.size(), Transition.RESOLVED, 700));
+    alerts.addAll(alertKeys(r2));
+    assertThat(queued("bulk")).isEqualTo(alerts);
+
+    // The same evaluation again: nothing changes status, only last seen moves.
+    ReconcileResult r3 = store.reconcile(PROD, Scope.cluster(), first, List.of(), t(3),
+        everyChange("bulk"));
+    assertThat(r3.isQuiet()).isTrue();
+    assertThat(r3.unchanged()).isEqualTo(BULK);
+    assertThat(store.countEvents(PROD, t(3), t(4))).isEqualTo(events());
+    assertThat(queued("bulk")).isEqualTo(alerts);
+    assertThat(store.findings(FindingQuery.all().statuses(FindingStatus.OPEN)
+        .sort(FindingQuery.Sort.LAST_SEEN, false).page(0, 1)).items())
+        .extracting(StoredFinding::lastSeen).containsExactly(t(3));
+
+    long total = BULK + 2 * 700 + 2L * (fixed.size() + excepted.size());
+    assertThat(store.countEvents(PROD, t(0), t(10)).values().stream().mapToLong(Long::longValue)
+        .sum()).isEqualTo(total);
+    assertThat(alerts).as("one alert per event").hasSize((int) total);
+    Finding reopened = first.get(3);
+    assertThat(store.findingHistory(PROD, reopened.id()))
+        .extracting(FindingEvent::revision, FindingEvent::transition)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(1, Transition.NEW),
+            org.assertj.core.groups.Tuple.tuple(2, Transition.RESOLVED),
+            org.assertj.core.groups.Tuple.tuple(3, Transition.REOPENED));
+    assertCountsAgree();
+  }
+
+  @Test
+  void aLargeReconcileThatFailsAtTheCommitLeavesNoRowAndIsRepeatedWhole() {
+    List<Finding> first = bulk(0, BULK);
+    store.reconcile(PROD, Scope.cluster(), first, List.of(), t(0), everyChange("bulk"));
+    List<Finding> kept = first.subList(0, 1_200);
+    List<Finding> added = bulk(BULK, BULK + 1_300);
+    List<Finding> next = new ArrayList<>(kept);
+    next.addAll(added);
+
+    store.beforeCommit(() -> {
+      throw new IllegalStateException("crash before the commit");
+    });
+    assertThatThrownBy(() -> store.reconcile(PROD, Scope.cluster(), next, List.of(), t(1),
+        everyChange("bulk"))).hasMessage("crash before the commit");
+    store.beforeCommit(null);
+
+    assertThat(store.countEvents(PROD, t(1), t(2))).isEqualTo(events());
+    assertThat(store.alertCounts("bulk")).containsEntry(Alert.State.PENDING, (long) BULK);
+    assertThat(store.findings(FindingQuery.all()).total()).isEqualTo(BULK);
+    assertThat(store.findings(FindingQuery.all().statuses(FindingStatus.OPEN)
+        .sort(FindingQuery.Sort.LAST_SEEN, true).page(0, 1)).items())
+        .extracting(StoredFinding::lastSeen).containsExactly(t(0));
+    assertCountsAgree();
+
+    ReconcileResult retry = store.reconcile(PROD, Scope.cluster(), next, List.of(), t(1),
+        everyChange("bulk"));
+    assertThat(retry.created()).hasSize(1_300);
+    assertThat(retry.resolved()).hasSize(BULK - 1_200);
+    assertThat(retry.unchanged()).isEqualTo(1_200);
+    assertThat(store.countEvents(PROD, t(1), t(2))).isEqualTo(events(Transition.NEW, 1_300,
+        Transition.RESOLVED, BULK - 1_200));
+    assertThat(store.alertCounts("bulk")).containsEntry(Alert.State.PENDING,
+        (long) BULK + 1_300 + BULK - 1_200);
+    assertThat(store.findings(FindingQuery.all()).total()).isEqualTo(BULK + 1_300);
+    assertCountsAgree();
+  }
+
   // Alerts
 
   static java.util.function.Function<ReconcileResult, List<AlertEvent>> alertsTo(String sink) {
@@ -751,6 +928,10 @@ abstract class StoreContract {
     assertThat(store.enqueueAlerts(List.of(new AlertEvent("chat", PROD, a.id(), Transition.NEW,
         1, "{}")), t(4))).as("another sink").isEqualTo(1);
     assertThat(store.alertCounts(null)).containsEntry(Alert.State.PENDING, 4L);
+    AlertEvent twice = new AlertEvent("chat", PROD, a.id(), Transition.RESOLVED, 2, "{}");
+    assertThat(store.enqueueAlerts(List.of(twice, twice), t(4))).as("twice in one call")
+        .isEqualTo(1);
+    assertThat(store.alertCounts("chat")).containsEntry(Alert.State.PENDING, 2L);
   }
 
   @Test
