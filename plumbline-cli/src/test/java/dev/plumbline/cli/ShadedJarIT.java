@@ -65,6 +65,48 @@ class ShadedJarIT {
         Files.readString(err, StandardCharsets.UTF_8));
   }
 
+  /**
+   * In the jar the built-in library is read through its index (no jar file system at start-up);
+   * a control's folder, with its fixtures, is still there when asked for.
+   */
+  @Test
+  void loadsTheBuiltInLibraryFromTheJarsIndex() throws Exception {
+    Run list = java(dir, "controls", "list");
+    assertThat(list.code()).as(list.err()).isZero();
+    assertThat(list.out()).contains("privileged-containers", "wildcard-permissions");
+    Path custom = dir.resolve("custom/team-label");
+    Files.createDirectories(custom.resolve("tests"));
+    Files.writeString(custom.resolve("control.yaml"), """
+        id: team-label
+        title: Workloads carry a team label
+        description: Every workload names its owning team.
+        severity: low
+        category: workload
+        target: pod
+        check: has(podMetadata.labels) && 'team' in podMetadata.labels
+        path: podMetadata.labels
+        message: The workload has no team label.
+        remediation:
+          text: Add a team label.
+        """);
+    Files.writeString(custom.resolve("tests/pass-labelled.yaml"), """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: a, labels: {team: shop}}
+        spec: {containers: [{name: a, image: nginx}]}
+        """);
+    Files.writeString(custom.resolve("tests/fail-unlabelled.yaml"), """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: a}
+        spec: {containers: [{name: a, image: nginx}]}
+        """);
+    Run test = java(dir, "controls", "test", dir.resolve("custom").toString());
+    assertThat(test.code()).as(test.out() + test.err()).isZero();
+    assertThat(test.out()).contains("PASS  team-label  pass-labelled.yaml",
+        "PASS  team-label  fail-unlabelled.yaml");
+  }
+
   @Test
   void scansAClusterFromTheShadedJar() throws Exception {
     KubernetesMockServer server = new KubernetesMockServer(

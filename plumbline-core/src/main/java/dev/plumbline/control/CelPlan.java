@@ -425,11 +425,111 @@ final class CelPlan {
           default -> { }
         }
       }
-      return generic(e, c);
+      List<Node> operands = new ArrayList<>();
+      if (c.target().isPresent()) {
+        operands.add(plan(c.target().get()));
+      }
+      for (CelExpr a : c.args()) {
+        operands.add(plan(a));
+      }
+      Node[] nodes = operands.toArray(new Node[0]);
+      return common(fn, c.target().isPresent(), nodes, generic(e, c, nodes));
+    }
+
+    /**
+     * The most frequent calls answered directly for their usual argument types (same results as
+     * cel-java's implementations); any other types go to the bound overloads.
+     */
+    private Node common(String fn, boolean member, Node[] operands, Node generic) {
+      int arity = operands.length;
+      if (arity == 1 && (fn.equals("size") || fn.equals("string"))) {
+        Node a = operands[0];
+        if (fn.equals("size")) {
+          return f -> {
+            Object v = a.eval(f);
+            if (v instanceof List<?> l) {
+              return (long) l.size();
+            } else if (v instanceof Map<?, ?> m) {
+              return (long) m.size();
+            } else if (v instanceof String s) {
+              return (long) s.codePointCount(0, s.length());
+            }
+            return generic.eval(f);
+          };
+        }
+        return f -> {
+          Object v = a.eval(f);
+          if (v instanceof String) {
+            return v;
+          } else if (v instanceof Long n) {
+            return n.toString();
+          }
+          return generic.eval(f);
+        };
+      }
+      if (arity != 2) {
+        return generic;
+      }
+      Node a = operands[0];
+      Node b = operands[1];
+      return switch (fn) {
+        case "_+_" -> f -> {
+          Object x = a.eval(f);
+          Object y = b.eval(f);
+          if (x instanceof String s && y instanceof String t) {
+            return s.concat(t);
+          }
+          return generic2(generic, f);
+        };
+        case "@in" -> f -> {
+          Object x = a.eval(f);
+          Object y = b.eval(f);
+          if (y instanceof List<?> list && (x instanceof String || x instanceof Boolean)) {
+            for (Object item : list) {
+              if (x.equals(item)) {
+                return true;
+              }
+            }
+            for (Object item : list) {
+              if (!(item instanceof String || item instanceof Boolean)) {
+                return generic2(generic, f); // mixed types: CEL's equality decides
+              }
+            }
+            return false;
+          }
+          if (y instanceof Map<?, ?> map && x instanceof String key) {
+            return map.containsKey(key);
+          }
+          return generic2(generic, f);
+        };
+        case "startsWith", "endsWith", "contains" -> {
+          if (!member) {
+            yield generic;
+          }
+          yield f -> {
+            Object x = a.eval(f);
+            Object y = b.eval(f);
+            if (x instanceof String s && y instanceof String t) {
+              return switch (fn) {
+                case "startsWith" -> s.startsWith(t);
+                case "endsWith" -> s.endsWith(t);
+                default -> s.contains(t);
+              };
+            }
+            return generic2(generic, f);
+          };
+        }
+        default -> generic;
+      };
+    }
+
+    /** The bound overloads, when a fast path does not apply (arguments evaluated again). */
+    private static Object generic2(Node generic, Frame f) {
+      return generic.eval(f);
     }
 
     /** A call bound to cel-java's implementations of its candidate overloads. */
-    private Node generic(CelExpr e, CelExpr.CelCall c) throws Unsupported {
+    private Node generic(CelExpr e, CelExpr.CelCall c, Node[] nodes) throws Unsupported {
       CelReference ref = ast.getReference(e.id())
           .orElseThrow(() -> new Unsupported("call of " + c.function() + " without reference"));
       List<CelFunctionBinding> candidates = new ArrayList<>();
@@ -446,14 +546,6 @@ final class CelPlan {
       if (candidates.isEmpty()) {
         throw new Unsupported("call of " + c.function() + " without overloads");
       }
-      List<Node> operands = new ArrayList<>();
-      if (c.target().isPresent()) {
-        operands.add(plan(c.target().get()));
-      }
-      for (CelExpr a : c.args()) {
-        operands.add(plan(a));
-      }
-      Node[] nodes = operands.toArray(new Node[0]);
       CelFunctionBinding[] bindings = candidates.toArray(new CelFunctionBinding[0]);
       String fn = c.function();
       return f -> {

@@ -6,7 +6,8 @@ import java.nio.file.Path;
 
 /**
  * Build step: type-checks every expression of a library and stores the results for fast
- * start-up (see {@link PrecompiledCel}). The library module runs it on its own controls:
+ * start-up (see {@link PrecompiledCel}), and lists the library's files in its index (read instead
+ * of walking the jar). The library module runs it on its own controls:
  * {@code CelPrecompiler <library dir> <output file>}. A broken expression fails the build here,
  * with the same message the loader gives.
  */
@@ -19,6 +20,7 @@ public final class CelPrecompiler {
       System.exit(2);
     }
     Library library = Library.load(Path.of(args[0]));
+    Library.writeIndex(Path.of(args[0]));
     CelSupport cel = CelSupport.get();
     Path out = Path.of(args[1]);
     Files.createDirectories(out.toAbsolutePath().getParent());

@@ -37,13 +37,14 @@ public final class Control {
   private final Map<String, List<String>> frameworks;
   private final Set<String> inventoryKinds;
   private final List<String> overrides;
-  private final Path folder;
+  private final java.util.function.Supplier<Path> folder;
+  private final String source;
 
   Control(String id, List<String> aliases, int version, String title, String description,
       Severity severity, String category, Target target, Set<String> kinds, Pss pss, Guard when,
       List<Check> checks, Remediation remediation, List<String> references,
       Map<String, List<String>> frameworks, Set<String> inventoryKinds, List<String> overrides,
-      Path folder) {
+      java.util.function.Supplier<Path> folder, String source) {
     this.id = id;
     this.aliases = List.copyOf(aliases);
     this.version = version;
@@ -62,6 +63,7 @@ public final class Control {
     this.inventoryKinds = Set.copyOf(inventoryKinds);
     this.overrides = List.copyOf(overrides);
     this.folder = folder;
+    this.source = source;
   }
 
   public String id() {
@@ -144,7 +146,12 @@ public final class Control {
 
   /** The folder the control was loaded from (it holds control.yaml and tests/). */
   public Path folder() {
-    return folder;
+    return folder.get();
+  }
+
+  /** Where the control's file is, for messages (its folder's name as the library shows it). */
+  String source() {
+    return source;
   }
 
   public List<Variant> variants() {

@@ -32,6 +32,7 @@ import java.util.function.Function;
  */
 public final class Library {
   private static final String BUILT_IN = "plumbline/library";
+  private static final String INDEX = "index.txt";
   private static volatile Library builtIn;
 
   private final List<Control> controls;
@@ -84,14 +85,12 @@ public final class Library {
       URI uri = url.toURI();
       Path root;
       if (uri.getScheme().equals("jar")) {
-        FileSystem fs;
-        try {
-          fs = FileSystems.newFileSystem(uri, Map.of());
-        } catch (FileSystemAlreadyExistsException e) {
-          fs = FileSystems.getFileSystem(uri);
+        List<String> index = index();
+        if (index != null) {
+          Parts parts = Parts.fromJar(index, uri);
+          return link(parts.controls, parts.frameworks, parts.problems);
         }
-        String s = uri.toString();
-        root = fs.getPath(s.substring(s.indexOf("!/") + 1));
+        root = jarPath(uri);
       } else {
         root = Path.of(uri);
       }
@@ -100,6 +99,46 @@ public final class Library {
     } catch (URISyntaxException | IOException e) {
       throw new LibraryException(List.of("cannot open the built-in library: " + e.getMessage()));
     }
+  }
+
+  /**
+   * The files of the built-in library as the build listed them ({@value #INDEX}), or null. In a
+   * jar, reading them through the class loader avoids opening the jar as a file system (which
+   * reads the directory of its 40,000 entries: a third of the start-up time of a small scan).
+   */
+  private static List<String> index() throws IOException {
+    try (java.io.InputStream in = Library.class.getClassLoader()
+        .getResourceAsStream(BUILT_IN + "/" + INDEX)) {
+      if (in == null) {
+        return null;
+      }
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+          .filter(l -> !l.isBlank()).toList();
+    }
+  }
+
+  /** Writes the index of a library directory (a build step, see {@link CelPrecompiler}). */
+  static void writeIndex(Path root) throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (Path folder : LibraryLoader.controlFolders(root)) {
+      lines.add(root.relativize(folder.resolve("control.yaml")).toString().replace('\\', '/'));
+    }
+    for (Path file : LibraryLoader.frameworkFiles(root)) {
+      lines.add(root.relativize(file).toString().replace('\\', '/'));
+    }
+    java.nio.file.Files.write(root.resolve(INDEX), lines);
+  }
+
+  /** A path of the jar's file system (opened once). */
+  private static Path jarPath(URI uri) throws IOException {
+    FileSystem fs;
+    try {
+      fs = FileSystems.newFileSystem(uri, Map.of());
+    } catch (FileSystemAlreadyExistsException e) {
+      fs = FileSystems.getFileSystem(uri);
+    }
+    String s = uri.toString();
+    return fs.getPath(s.substring(s.indexOf("!/") + 1));
   }
 
   /**
@@ -126,6 +165,62 @@ public final class Library {
 
   /** Controls and frameworks read from one directory, not yet linked. */
   private record Parts(List<Control> controls, List<Framework> frameworks, List<String> problems) {
+    /** The built-in library's files, by their index, read through the class loader. */
+    static Parts fromJar(List<String> index, URI root) {
+      List<String> problems = Collections.synchronizedList(new ArrayList<>());
+      ClassLoader loader = Library.class.getClassLoader();
+      List<Control> controls = index.stream().filter(f -> f.endsWith("/control.yaml"))
+          .parallel().map(file -> {
+            String dir = file.substring(0, file.length() - "/control.yaml".length());
+            String folderName = dir.substring(dir.lastIndexOf('/') + 1);
+            String display = BUILT_IN + "/" + dir;
+            try {
+              String text = read(loader, BUILT_IN + "/" + file);
+              Path[] folder = new Path[1];
+              return LibraryLoader.loadControl(text, folderName, display, () -> {
+                synchronized (folder) {
+                  if (folder[0] == null) {
+                    try {
+                      folder[0] = jarPath(root).resolve(dir);
+                    } catch (IOException e) {
+                      throw new java.io.UncheckedIOException(e);
+                    }
+                  }
+                  return folder[0];
+                }
+              }, "/" + display);
+            } catch (Fields.Problem e) {
+              problems.add(e.getMessage());
+              return null;
+            }
+          }).filter(c -> c != null).toList();
+      List<Framework> frameworks = new ArrayList<>();
+      for (String file : index) {
+        if (file.startsWith("frameworks/")) {
+          String display = BUILT_IN + "/" + file;
+          try {
+            frameworks.add(LibraryLoader.loadFramework(read(loader, display), display));
+          } catch (Fields.Problem e) {
+            problems.add(e.getMessage());
+          }
+        }
+      }
+      List<String> sorted = new ArrayList<>(problems);
+      sorted.sort(null);
+      return new Parts(controls, frameworks, sorted);
+    }
+
+    private static String read(ClassLoader loader, String resource) {
+      try (java.io.InputStream in = loader.getResourceAsStream(resource)) {
+        if (in == null) {
+          throw new Fields.Problem(resource + ": listed in the library's index but missing");
+        }
+        return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new Fields.Problem(resource + ": cannot read: " + e.getMessage());
+      }
+    }
+
     static Parts read(Path root, String display) {
       List<String> problems = Collections.synchronizedList(new ArrayList<>());
       List<Path> folders;
@@ -181,7 +276,7 @@ public final class Library {
       List<String> problems) {
     Map<String, String> ids = new HashMap<>();
     for (Control c : controls) {
-      String where = c.folder() + "/control.yaml";
+      String where = c.source() + "/control.yaml";
       for (String id : concat(c.id(), c.aliases())) {
         String previous = ids.putIfAbsent(id, c.id());
         if (previous != null) {
@@ -193,13 +288,13 @@ public final class Library {
     for (Control c : controls) {
       for (String overridden : c.overrides()) {
         if (!ids.containsKey(overridden)) {
-          problems.add(c.folder() + "/control.yaml: overrides: unknown control '" + overridden
+          problems.add(c.source() + "/control.yaml: overrides: unknown control '" + overridden
               + "'");
         } else if (!ids.get(overridden).equals(overridden)) {
-          problems.add(c.folder() + "/control.yaml: overrides: '" + overridden
+          problems.add(c.source() + "/control.yaml: overrides: '" + overridden
               + "' is a former id; use '" + ids.get(overridden) + "'");
         } else if (overridden.equals(c.id())) {
-          problems.add(c.folder() + "/control.yaml: overrides: a control cannot override itself");
+          problems.add(c.source() + "/control.yaml: overrides: a control cannot override itself");
         }
       }
     }
@@ -211,7 +306,7 @@ public final class Library {
     }
     Map<String, Map<String, TreeSet<String>>> mapped = new TreeMap<>();
     for (Control c : controls) {
-      String where = c.folder() + "/control.yaml";
+      String where = c.source() + "/control.yaml";
       for (Map.Entry<String, List<String>> e : c.frameworks().entrySet()) {
         Framework f = byId.get(e.getKey());
         if (f == null) {

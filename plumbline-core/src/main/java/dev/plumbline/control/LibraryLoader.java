@@ -65,13 +65,26 @@ final class LibraryLoader {
 
   static Control loadControl(Path folder, String display) {
     Path file = folder.resolve("control.yaml");
-    String name = display + "/control.yaml";
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new Fields.Problem(name + ": cannot read: " + e.getMessage());
+      throw new Fields.Problem(display + "/control.yaml: cannot read: " + e.getMessage());
     }
+    String folderName = folder.getFileName() == null ? null : folder.getFileName().toString();
+    return loadControl(text, folderName, display, () -> folder, folder.toString());
+  }
+
+  /**
+   * Loads a control from the text of its control.yaml.
+   *
+   * @param folderName the name of its folder (the id must be it), or null when it has none
+   * @param folder the folder, resolved when someone asks for it (fixtures, docs)
+   * @param source the folder as messages name it
+   */
+  static Control loadControl(String text, String folderName, String display,
+      java.util.function.Supplier<Path> folder, String source) {
+    String name = display + "/control.yaml";
     List<YamlFile.Document> documents;
     try {
       documents = YamlFile.parse(name, text);
@@ -88,8 +101,7 @@ final class LibraryLoader {
     if (!ID.matcher(id).matches()) {
       throw f.problem("id", "must be kebab-case (lower-case words joined by '-'): '" + id + "'");
     }
-    String folderName = folder.getFileName() == null ? id : folder.getFileName().toString();
-    if (!folderName.equals(id)) {
+    if (folderName != null && !folderName.equals(id)) {
       throw f.problem("id", "'" + id + "' differs from its folder name '" + folderName + "'");
     }
     List<String> aliases = f.strings("aliases");
@@ -186,7 +198,8 @@ final class LibraryLoader {
     Set<String> inventory = new LinkedHashSet<>(f.strings("inventory"));
     List<String> overrides = f.strings("overrides");
     return new Control(id, aliases, version, title, description, severity, category, target, kinds,
-        pss, when, checks, remediation, references, frameworks, inventory, overrides, folder);
+        pss, when, checks, remediation, references, frameworks, inventory, overrides, folder,
+        source);
   }
 
   private static Check check(Fields f, PolicyVersion since, Target target, String message) {
@@ -289,6 +302,10 @@ final class LibraryLoader {
     } catch (IOException e) {
       throw new Fields.Problem(display + ": cannot read: " + e.getMessage());
     }
+    return loadFramework(text, display);
+  }
+
+  static Framework loadFramework(String text, String display) {
     List<YamlFile.Document> documents;
     try {
       documents = YamlFile.parse(display, text);
@@ -304,7 +321,7 @@ final class LibraryLoader {
     if (!ID.matcher(id).matches()) {
       throw f.problem("id", "must be kebab-case: '" + id + "'");
     }
-    String fileName = file.getFileName().toString();
+    String fileName = display.substring(display.lastIndexOf('/') + 1);
     if (!fileName.equals(id + ".yaml")) {
       throw f.problem("id", "'" + id + "' differs from its file name '" + fileName + "'");
     }
