@@ -25,9 +25,12 @@ final class ManagedProcess {
 
     private static final String GUARD = String.join("\n",
             "exec 3<&0",
+            // The trap comes first: a SIGTERM that arrives while the server starts is not lost.
+            "child=; term=",
+            "trap 'term=1; [ -n \"$child\" ] && kill -TERM \"$child\" 2>/dev/null' TERM INT HUP",
             "\"$@\" </dev/null 3<&- &",
             "child=$!",
-            "trap 'kill -TERM \"$child\" 2>/dev/null' TERM INT HUP",
+            "[ -n \"$term\" ] && kill -TERM \"$child\" 2>/dev/null",
             "( while read -r _; do :; done; kill -KILL \"$child\" 2>/dev/null ) <&3 &",
             "watcher=$!",
             "exec 3<&-",
