@@ -206,10 +206,6 @@ final class CelPlan {
     return v;
   }
 
-  private static boolean isTrue(Object v) {
-    return v instanceof Boolean b && b;
-  }
-
   private static boolean isFalse(Object v) {
     return v instanceof Boolean b && !b;
   }
@@ -327,10 +323,10 @@ final class CelPlan {
       if (c.target().isEmpty()) {
         switch (fn) {
           case "_&&_" -> {
-            return and(plan(args.get(0)), plan(args.get(1)));
+            return logical(plan(args.get(0)), plan(args.get(1)), false, fn);
           }
           case "_||_" -> {
-            return or(plan(args.get(0)), plan(args.get(1)));
+            return logical(plan(args.get(0)), plan(args.get(1)), true, fn);
           }
           case "_?_:_" -> {
             return conditional(plan(args.get(0)), plan(args.get(1)), plan(args.get(2)));
@@ -570,14 +566,18 @@ final class CelPlan {
       };
     }
 
-    private Node and(Node a, Node b) {
+    /**
+     * {@code &&} ({@code decisive} false) or {@code ||} ({@code decisive} true): a side equal to
+     * {@code decisive} decides, even when the other side is an error.
+     */
+    private static Node logical(Node a, Node b, boolean decisive, String fn) {
       return f -> {
         Object l;
         Err left = null;
         try {
           l = a.eval(f);
-          if (isFalse(l)) {
-            return false;
+          if (l instanceof Boolean x && x == decisive) {
+            return decisive;
           }
         } catch (Err x) {
           left = x;
@@ -589,48 +589,16 @@ final class CelPlan {
         } catch (Err x) {
           throw left != null ? left : x;
         }
-        if (isFalse(r)) {
-          return false;
+        if (r instanceof Boolean x && x == decisive) {
+          return decisive;
         }
         if (left != null) {
           throw left;
         }
         if (l instanceof Boolean && r instanceof Boolean) {
-          return true;
+          return !decisive;
         }
-        throw noOverload("_&&_", l, r);
-      };
-    }
-
-    private Node or(Node a, Node b) {
-      return f -> {
-        Object l;
-        Err left = null;
-        try {
-          l = a.eval(f);
-          if (isTrue(l)) {
-            return true;
-          }
-        } catch (Err x) {
-          left = x;
-          l = null;
-        }
-        Object r;
-        try {
-          r = b.eval(f);
-        } catch (Err x) {
-          throw left != null ? left : x;
-        }
-        if (isTrue(r)) {
-          return true;
-        }
-        if (left != null) {
-          throw left;
-        }
-        if (l instanceof Boolean && r instanceof Boolean) {
-          return false;
-        }
-        throw noOverload("_||_", l, r);
+        throw noOverload(fn, l, r);
       };
     }
 
