@@ -475,7 +475,7 @@ final class CelPlan {
           if (x instanceof String s && y instanceof String t) {
             return s.concat(t);
           }
-          return generic2(generic, f);
+          return generic.eval(f);
         };
         case "@in" -> f -> {
           Object x = a.eval(f);
@@ -488,7 +488,7 @@ final class CelPlan {
             }
             for (Object item : list) {
               if (!(item instanceof String || item instanceof Boolean)) {
-                return generic2(generic, f); // mixed types: CEL's equality decides
+                return generic.eval(f); // mixed types: CEL's equality decides
               }
             }
             return false;
@@ -496,7 +496,7 @@ final class CelPlan {
           if (y instanceof Map<?, ?> map && x instanceof String key) {
             return map.containsKey(key);
           }
-          return generic2(generic, f);
+          return generic.eval(f);
         };
         case "startsWith", "endsWith", "contains" -> {
           if (!member) {
@@ -512,16 +512,11 @@ final class CelPlan {
                 default -> s.contains(t);
               };
             }
-            return generic2(generic, f);
+            return generic.eval(f);
           };
         }
         default -> generic;
       };
-    }
-
-    /** The bound overloads, when a fast path does not apply (arguments evaluated again). */
-    private static Object generic2(Node generic, Frame f) {
-      return generic.eval(f);
     }
 
     /** A call bound to cel-java's implementations of its candidate overloads. */
@@ -687,40 +682,26 @@ final class CelPlan {
         int n = 0;
         if (over instanceof List<?> list) {
           for (int i = 0; i < list.size(); i++) {
-            if (++n > limit) {
-              throw new Err("Iteration budget exceeded: " + limit, null);
-            }
+            checkBudget(++n, limit);
             if (two) {
               s[iter] = (long) i;
               s[iter2] = adapt(list.get(i));
             } else {
               s[iter] = adapt(list.get(i));
             }
-            if (!loop(condition, f)) {
+            if (!advance(f, condition, step, accu)) {
               break;
-            }
-            try {
-              s[accu] = step.eval(f);
-            } catch (Err x) {
-              s[accu] = new Held(x);
             }
           }
         } else if (over instanceof Map<?, ?> map) {
           for (Map.Entry<?, ?> entry : map.entrySet()) {
-            if (++n > limit) {
-              throw new Err("Iteration budget exceeded: " + limit, null);
-            }
+            checkBudget(++n, limit);
             s[iter] = adapt(entry.getKey());
             if (two) {
               s[iter2] = adapt(entry.getValue());
             }
-            if (!loop(condition, f)) {
+            if (!advance(f, condition, step, accu)) {
               break;
-            }
-            try {
-              s[accu] = step.eval(f);
-            } catch (Err x) {
-              s[accu] = new Held(x);
             }
           }
         } else {
@@ -737,12 +718,27 @@ final class CelPlan {
       };
     }
 
-    private static boolean loop(Node condition, Frame f) {
+    /** One iteration: false when the loop condition ends the loop, else the step is taken. */
+    private static boolean advance(Frame f, Node condition, Node step, int accu) {
       Object v = condition.eval(f);
-      if (v instanceof Boolean b) {
-        return b;
+      if (!(v instanceof Boolean b)) {
+        throw noOverload("loop condition", v);
       }
-      throw noOverload("loop condition", v);
+      if (!b) {
+        return false;
+      }
+      try {
+        f.slots[accu] = step.eval(f);
+      } catch (Err x) {
+        f.slots[accu] = new Held(x); // raised only if the accumulator is read
+      }
+      return true;
+    }
+
+    private static void checkBudget(int iterations, int limit) {
+      if (iterations > limit) {
+        throw new Err("Iteration budget exceeded: " + limit, null);
+      }
     }
 
     private boolean equal(Object x, Object y) {
