@@ -1,6 +1,5 @@
 package dev.plumbline.resource;
 
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,7 +41,7 @@ public final class YamlFile {
   public static List<Document> parse(String name, String text) {
     List<Document> documents = new ArrayList<>();
     List<InputError> problems = new ArrayList<>();
-    new YamlParser(YamlParser.Limits.DEFAULT).parse(new StringReader(text), new YamlParser.Sink() {
+    new YamlParser(YamlParser.Limits.DEFAULT).parse(text, new YamlParser.Sink() {
       @Override
       public void document(YamlParser.Document d) {
         documents.add(new Document(d.root(), d.line(), d.lines()));

@@ -16,7 +16,6 @@ import org.snakeyaml.engine.v2.common.Anchor;
 import org.snakeyaml.engine.v2.events.AliasEvent;
 import org.snakeyaml.engine.v2.events.CollectionStartEvent;
 import org.snakeyaml.engine.v2.events.Event;
-import org.snakeyaml.engine.v2.events.NodeEvent;
 import org.snakeyaml.engine.v2.events.ScalarEvent;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
@@ -62,6 +61,10 @@ final class YamlParser {
   }
 
   private static final String MERGE = "<<";
+  /** Longer streams are not held whole for {@link PlainYaml} (characters). */
+  private static final int PLAIN_LIMIT = 32 << 20;
+  /** {@code -Dplumbline.yaml.snakeyaml=true} reads everything with snakeyaml (diagnosis). */
+  private static final boolean SNAKEYAML_ONLY = Boolean.getBoolean("plumbline.yaml.snakeyaml");
 
   private final Limits limits;
   /**
@@ -88,7 +91,171 @@ final class YamlParser {
     return s;
   }
 
+  /**
+   * Reads a YAML stream. Most streams are read whole and given to {@link PlainYaml}, several
+   * times faster than snakeyaml; what it does not take (and streams over {@value #PLAIN_LIMIT}
+   * characters, which are read as they arrive) is read by snakeyaml-engine.
+   */
   void parse(Reader reader, Sink sink) {
+    if (SNAKEYAML_ONLY) {
+      parseGeneral(reader, sink);
+      return;
+    }
+    char[] buffer = new char[65536];
+    int length = 0;
+    try {
+      while (true) {
+        if (length == buffer.length) {
+          if (length >= PLAIN_LIMIT) {
+            parseGeneral(new Joined(new String(buffer, 0, length), reader), sink);
+            return;
+          }
+          buffer = java.util.Arrays.copyOf(buffer, Math.min(length * 2, PLAIN_LIMIT));
+        }
+        int read = reader.read(buffer, length, buffer.length - length);
+        if (read < 0) {
+          break;
+        }
+        length += read;
+      }
+    } catch (IOException e) {
+      // What came before the failure is read as it always was, then the failure is reported.
+      parseGeneral(new Joined(new String(buffer, 0, length), new Failing(e)), sink);
+      return;
+    }
+    parse(new String(buffer, 0, length), sink);
+  }
+
+  /** Reads a YAML stream held in a string (see {@link #parse(Reader, Sink)}). */
+  void parse(String text, Sink sink) {
+    if (!SNAKEYAML_ONLY) {
+      List<Runnable> given = new ArrayList<>();
+      Sink recorder = new Sink() {
+        @Override
+        public void document(Document document) {
+          given.add(() -> sink.document(document));
+        }
+
+        @Override
+        public void problem(int documentIndex, int line, String message, boolean fatal) {
+          given.add(() -> sink.problem(documentIndex, line, message, fatal));
+        }
+      };
+      if (PlainYaml.parse(text, new PlainEvents(recorder), limits.maxDepth())) {
+        given.forEach(Runnable::run);
+        return;
+      }
+    }
+    parseGeneral(new java.io.StringReader(text), sink);
+  }
+
+  /** Drives the document builder from {@link PlainYaml}'s events as from snakeyaml's. */
+  private final class PlainEvents implements PlainYaml.Handler {
+    private final Sink sink;
+    private int documentIndex = -1;
+    private DocumentBuilder builder;
+
+    PlainEvents(Sink sink) {
+      this.sink = sink;
+    }
+
+    @Override
+    public void documentStart(int line) {
+      builder = new DocumentBuilder(++documentIndex, line);
+    }
+
+    @Override
+    public void documentEnd() {
+      builder.finish(sink);
+      builder = null;
+    }
+
+    @Override
+    public void collectionStart(boolean mapping, int line) {
+      if (!builder.failed) {
+        try {
+          builder.open(mapping, null, line);
+        } catch (LimitException e) {
+          fail(e);
+        }
+      }
+    }
+
+    @Override
+    public void collectionEnd() {
+      if (!builder.failed) {
+        try {
+          builder.close(sink);
+        } catch (LimitException e) {
+          fail(e);
+        }
+      }
+    }
+
+    @Override
+    public void scalar(String text, boolean plain, int line) {
+      if (!builder.failed) {
+        try {
+          builder.scalar(text, plain, null, null, line, sink);
+        } catch (LimitException e) {
+          fail(e);
+        }
+      }
+    }
+
+    private void fail(LimitException e) {
+      builder.failed = true;
+      sink.problem(documentIndex, e.line, e.getMessage(), false);
+    }
+  }
+
+  /** One reader after another. */
+  private static final class Joined extends Reader {
+    private Reader first;
+    private final Reader second;
+
+    Joined(String first, Reader second) {
+      this.first = new java.io.StringReader(first);
+      this.second = second;
+    }
+
+    @Override
+    public int read(char[] buffer, int offset, int length) throws IOException {
+      if (first != null) {
+        int read = first.read(buffer, offset, length);
+        if (read >= 0) {
+          return read;
+        }
+        first = null;
+      }
+      return second.read(buffer, offset, length);
+    }
+
+    @Override
+    public void close() throws IOException {
+      second.close();
+    }
+  }
+
+  /** A reader that fails as the original one did. */
+  private static final class Failing extends Reader {
+    private final IOException failure;
+
+    Failing(IOException failure) {
+      this.failure = failure;
+    }
+
+    @Override
+    public int read(char[] buffer, int offset, int length) throws IOException {
+      throw failure;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** Reads any YAML stream with snakeyaml-engine, as it arrives. */
+  private void parseGeneral(Reader reader, Sink sink) {
     LoadSettings settings =
         LoadSettings.builder().setCodePointLimit(Integer.MAX_VALUE).setUseMarks(true).build();
     Iterator<Event> events = new Parse(settings).parseReader(reader).iterator();
@@ -304,14 +471,8 @@ final class YamlParser {
       switch (event.getEventId()) {
         case Scalar -> {
           ScalarEvent scalar = (ScalarEvent) event;
-          Frame top = stack.peek();
-          if (top != null && top.isMap && top.expectKey) {
-            acceptKey(top, scalar, line);
-            return;
-          }
-          Object value = scalarValue(scalar, line);
-          remember(scalar, value, 1);
-          add(value, line, sink);
+          scalar(scalar.getValue(), scalar.isPlain(), scalar.getTag().orElse(null),
+              scalar.getAnchor().map(Anchor::getValue).orElse(null), line, sink);
         }
         case MappingStart, SequenceStart -> open(event.getEventId() == Event.ID.MappingStart,
             ((CollectionStartEvent) event).getAnchor().map(Anchor::getValue).orElse(null), line);
@@ -395,13 +556,20 @@ final class YamlParser {
       add(frame.container, frame.line, sink);
     }
 
-    private void acceptKey(Frame frame, ScalarEvent scalar, int line) {
-      boolean merge = scalar.isPlain() && scalar.getTag().isEmpty()
-          && MERGE.equals(scalar.getValue());
-      Object resolved = scalarValue(scalar, line);
-      String key = share(Scalars.keyString(resolved, scalar.getValue()));
-      remember(scalar, key, 1);
-      beginEntry(frame, key, line, merge);
+    /** A scalar: the next key of the innermost mapping, or a value. */
+    void scalar(String text, boolean plain, String tag, String anchor, int line, Sink sink) {
+      Frame top = stack.peek();
+      if (top != null && top.isMap && top.expectKey) {
+        boolean merge = plain && tag == null && MERGE.equals(text);
+        Object resolved = scalarValue(text, plain, tag, line);
+        String key = share(Scalars.keyString(resolved, text));
+        remember(anchor, key, 1);
+        beginEntry(top, key, line, merge);
+        return;
+      }
+      Object value = scalarValue(text, plain, tag, line);
+      remember(anchor, value, 1);
+      add(value, line, sink);
     }
 
     void beginEntry(Frame frame, String key, int line, boolean merge) {
@@ -411,28 +579,27 @@ final class YamlParser {
       frame.keyLine = line;
     }
 
-    private Object scalarValue(ScalarEvent scalar, int line) {
-      Optional<String> tag = scalar.getTag();
+    private Object scalarValue(String text, boolean plain, String tag, int line) {
       try {
-        if (tag.isPresent() && !"!".equals(tag.get())) {
-          return Scalars.resolveTagged(tag.get(), scalar.getValue(), scalar.isPlain());
+        if (tag != null && !"!".equals(tag)) {
+          return Scalars.resolveTagged(tag, text, plain);
         }
       } catch (IllegalArgumentException e) {
-        throw new LimitException(line, "value with tag " + tag.get() + ": " + e.getMessage());
+        throw new LimitException(line, "value with tag " + tag + ": " + e.getMessage());
       }
-      if (!scalar.isPlain() || tag.isPresent()) {
-        return share(scalar.getValue());
+      if (!plain || tag != null) {
+        return share(text);
       }
-      Object value = Scalars.resolvePlain(scalar.getValue());
-      return value instanceof String text ? share(text) : value;
+      Object value = Scalars.resolvePlain(text);
+      return value instanceof String resolved ? share(resolved) : value;
     }
 
-    private void remember(NodeEvent event, Object value, long size) {
-      event.getAnchor().ifPresent(a -> {
-        anchors.put(a.getValue(), value);
-        anchorSizes.put(a.getValue(), size);
-        anchorHeights.remove(a.getValue());
-      });
+    private void remember(String anchor, Object value, long size) {
+      if (anchor != null) {
+        anchors.put(anchor, value);
+        anchorSizes.put(anchor, size);
+        anchorHeights.remove(anchor);
+      }
     }
 
     @SuppressWarnings("unchecked")
