@@ -90,7 +90,8 @@ final class CelSupport {
   private final Map<String, CelFunctionBinding> functionsById;
   private final RuntimeEquality equality;
 
-  private record Compiled(CelAbstractSyntaxTree ast, Program program) {}
+  private record Compiled(java.util.function.Supplier<CelAbstractSyntaxTree> ast,
+      Program program) {}
 
   /**
    * When set (by tests), every planned evaluation is repeated by the interpreter and each
@@ -261,7 +262,7 @@ final class CelSupport {
   /** Every expression compiled (or found precompiled) so far, by key. */
   java.util.Map<String, CelAbstractSyntaxTree> compiledAsts() {
     java.util.Map<String, CelAbstractSyntaxTree> asts = new java.util.HashMap<>();
-    programs.forEach((k, v) -> asts.put(k, v.ast()));
+    programs.forEach((k, v) -> asts.put(k, v.ast().get()));
     return asts;
   }
 
@@ -399,13 +400,30 @@ final class CelSupport {
 
   private Compiled compileUncached(String key, Target target, String expression,
       Result result) {
-    CelAbstractSyntaxTree ast = precompiled.lookup(key);
+    // A stored expression is planned from its lighter form; the whole one is decoded only for
+    // the interpreter (see PrecompiledCel).
+    CelAbstractSyntaxTree ast = INTERPRETER_ONLY ? precompiled.lookup(key)
+        : precompiled.lookupForPlanning(key);
+    java.util.function.Supplier<CelAbstractSyntaxTree> whole;
     if (ast == null) {
       try {
         ast = compiler(target).compile(expression).getAst();
       } catch (CelValidationException e) {
         throw new IllegalArgumentException(e.getMessage(), e);
       }
+      CelAbstractSyntaxTree compiled = ast;
+      whole = () -> compiled;
+    } else if (INTERPRETER_ONLY) {
+      CelAbstractSyntaxTree stored = ast;
+      whole = () -> stored;
+    } else {
+      whole = once(() -> {
+        CelAbstractSyntaxTree stored = precompiled.lookup(key);
+        if (stored == null) {
+          throw new IllegalStateException("the stored expression cannot be read: " + expression);
+        }
+        return stored;
+      });
     }
     CelKind kind = ast.getResultType().kind();
     if (result == Result.BOOL && kind != CelKind.BOOL && kind != CelKind.DYN) {
@@ -424,16 +442,30 @@ final class CelSupport {
         plan = null; // the interpreter runs it
       }
     }
-    CelAbstractSyntaxTree checked = ast;
     java.util.function.Supplier<CelRuntime.Program> interpreter = () -> {
       try {
-        return runtime().createProgram(checked);
+        return runtime().createProgram(whole.get());
       } catch (CelEvaluationException e) {
         throw new IllegalArgumentException(e.getMessage(), e);
       }
     };
     // Without a plan the interpreter is made now, so that what it refuses stops the load.
-    return new Compiled(ast, new Program(expression, plan, plan == null ? interpreter.get() : null,
-        interpreter));
+    return new Compiled(whole, new Program(expression, plan,
+        plan == null ? interpreter.get() : null, interpreter));
+  }
+
+  /** A supplier that asks {@code supplier} once. */
+  private static <T> java.util.function.Supplier<T> once(java.util.function.Supplier<T> supplier) {
+    return new java.util.function.Supplier<>() {
+      private T value;
+
+      @Override
+      public synchronized T get() {
+        if (value == null) {
+          value = supplier.get();
+        }
+        return value;
+      }
+    };
   }
 }

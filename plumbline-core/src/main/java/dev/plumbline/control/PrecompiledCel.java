@@ -26,11 +26,18 @@ import java.util.TreeMap;
  */
 final class PrecompiledCel {
   static final String RESOURCE = "plumbline/library/precompiled-cel.bin";
-  private static final String MAGIC = "plumbline-cel-1";
+  private static final String MAGIC = "plumbline-cel-2";
 
-  private final Map<String, byte[]> entries;
+  /**
+   * An expression in two forms: with the type of its result only, which is all that planning
+   * needs (the type of every node is a third of the file and of its decoding time at start-up),
+   * and whole, for cel-java's interpreter, decoded only if that is ever needed.
+   */
+  private record Entry(byte[] forPlanning, byte[] full) {}
 
-  private PrecompiledCel(Map<String, byte[]> entries) {
+  private final Map<String, Entry> entries;
+
+  private PrecompiledCel(Map<String, Entry> entries) {
     this.entries = entries;
   }
 
@@ -54,10 +61,10 @@ final class PrecompiledCel {
       return none();
     }
     int count = in.readInt();
-    Map<String, byte[]> entries = new HashMap<>(count * 2);
+    Map<String, Entry> entries = new HashMap<>(count * 2);
     for (int i = 0; i < count; i++) {
       String key = new String(bytes(in), StandardCharsets.UTF_8);
-      entries.put(key, bytes(in));
+      entries.put(key, new Entry(bytes(in), bytes(in)));
     }
     return new PrecompiledCel(entries);
   }
@@ -83,12 +90,17 @@ final class PrecompiledCel {
     out.writeInt(sorted.size());
     for (Map.Entry<String, CelAbstractSyntaxTree> e : sorted.entrySet()) {
       byte[] key = e.getKey().getBytes(StandardCharsets.UTF_8);
-      byte[] ast = CelProtoAbstractSyntaxTree.fromCelAst(e.getValue()).toCheckedExpr()
-          .toByteArray();
+      CheckedExpr checked = CelProtoAbstractSyntaxTree.fromCelAst(e.getValue()).toCheckedExpr();
+      long root = checked.getExpr().getId();
+      byte[] full = checked.toByteArray();
+      byte[] forPlanning = checked.toBuilder().clearTypeMap()
+          .putTypeMap(root, checked.getTypeMapOrThrow(root)).build().toByteArray();
       out.writeInt(key.length);
       out.write(key);
-      out.writeInt(ast.length);
-      out.write(ast);
+      out.writeInt(forPlanning.length);
+      out.write(forPlanning);
+      out.writeInt(full.length);
+      out.write(full);
     }
     out.flush();
     return bytes.toByteArray();
@@ -98,12 +110,19 @@ final class PrecompiledCel {
     return entries.size();
   }
 
-  /** The checked expression stored under a key, or null. */
+  /** The checked expression stored under a key, with only its result's type, or null. */
+  CelAbstractSyntaxTree lookupForPlanning(String key) {
+    Entry entry = entries.get(key);
+    return entry == null ? null : decode(entry.forPlanning());
+  }
+
+  /** The whole checked expression stored under a key, or null. */
   CelAbstractSyntaxTree lookup(String key) {
-    byte[] b = entries.get(key);
-    if (b == null) {
-      return null;
-    }
+    Entry entry = entries.get(key);
+    return entry == null ? null : decode(entry.full());
+  }
+
+  private static CelAbstractSyntaxTree decode(byte[] b) {
     try {
       return CelProtoAbstractSyntaxTree.fromCheckedExpr(CheckedExpr.parseFrom(b)).getAst();
     } catch (IOException | RuntimeException e) {

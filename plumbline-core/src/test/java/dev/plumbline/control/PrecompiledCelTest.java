@@ -30,7 +30,16 @@ class PrecompiledCelTest {
     assertThat(back.isChecked()).isTrue();
     assertThat(back.getResultType()).isEqualTo(asts.get(key).getResultType());
     assertThat(back.getExpr()).isEqualTo(asts.get(key).getExpr());
+    assertThat(back.getTypeMap()).isEqualTo(asts.get(key).getTypeMap());
+    assertThat(back.getReferenceMap()).isEqualTo(asts.get(key).getReferenceMap());
+    // the lighter form for planning: the same tree and references, the result's type only
+    CelAbstractSyntaxTree light = read.lookupForPlanning(key);
+    assertThat(light.getExpr()).isEqualTo(asts.get(key).getExpr());
+    assertThat(light.getReferenceMap()).isEqualTo(asts.get(key).getReferenceMap());
+    assertThat(light.getResultType()).isEqualTo(asts.get(key).getResultType());
+    assertThat(light.getTypeMap()).hasSize(1);
     assertThat(read.lookup(key + " ")).isNull();
+    assertThat(read.lookupForPlanning(key + " ")).isNull();
     // same library, same bytes
     assertThat(PrecompiledCel.write(fingerprint, asts)).isEqualTo(file);
   }
