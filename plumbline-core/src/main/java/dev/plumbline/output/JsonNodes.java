@@ -7,6 +7,7 @@ import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.core.exc.JacksonIOException;
 import tools.jackson.core.util.DefaultIndenter;
@@ -122,6 +123,30 @@ final class JsonNodes {
   /** A scanned value as compact JSON: {@code true}, {@code "nginx:latest"}, {@code {"a":1}}. */
   static String compact(Object v) {
     return MAPPER.writeValueAsString(value(v));
+  }
+
+  /** An array of the nodes made from some values. */
+  static <T> ArrayNode array(List<T> values,
+      java.util.function.Function<T, ? extends JsonNode> node) {
+    ArrayNode a = array();
+    values.forEach(v -> a.add(node.apply(v)));
+    return a;
+  }
+
+  /**
+   * Writes an object whose fields {@code fields} writes, formatted exactly as {@link #write}
+   * formats a tree.
+   */
+  static void writeObject(Writer out, java.util.function.Consumer<JsonGenerator> fields)
+      throws IOException {
+    try (JsonGenerator g = PRETTY.createGenerator(out)) {
+      g.writeStartObject();
+      fields.accept(g);
+      g.writeEndObject();
+    } catch (JacksonIOException e) {
+      throw e.getCause() != null ? e.getCause() : new IOException(e.getMessage(), e);
+    }
+    out.write('\n');
   }
 
   /** Writes a tree, indented by two spaces, with {@code \n} line ends and a final newline. */

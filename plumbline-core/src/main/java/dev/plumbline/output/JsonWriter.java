@@ -31,17 +31,22 @@ final class JsonWriter implements FormatWriter {
 
   @Override
   public void write(ScanResult result, OutputContext context, Writer out) throws IOException {
-    ObjectNode root = JsonNodes.object();
-    ArrayNode findings = root.putArray("findings");
-    result.findings().forEach(f -> findings.add(finding(f)));
-    ArrayNode errors = root.putArray("errors");
-    result.errors().forEach(e -> errors.add(error(e)));
-    ArrayNode suppressed = root.putArray("suppressed");
-    result.suppressed().forEach(s -> suppressed.add(suppressed(s)));
-    ArrayNode notes = root.putArray("notes");
-    result.notes().forEach(n -> notes.add(note(n)));
-    root.set("summary", summary(result, context));
-    JsonNodes.write(root, out);
+    // Written as it is made, one finding at a time: the tree of a large scan's findings took
+    // more memory than the scanned objects.
+    JsonNodes.writeObject(out, g -> {
+      g.writeName("findings");
+      g.writeStartArray();
+      result.findings().forEach(f -> g.writeTree(finding(f)));
+      g.writeEndArray();
+      g.writeName("errors");
+      g.writeTree(JsonNodes.array(result.errors(), JsonWriter::error));
+      g.writeName("suppressed");
+      g.writeTree(JsonNodes.array(result.suppressed(), JsonWriter::suppressed));
+      g.writeName("notes");
+      g.writeTree(JsonNodes.array(result.notes(), JsonWriter::note));
+      g.writeName("summary");
+      g.writeTree(summary(result, context));
+    });
   }
 
   static ObjectNode finding(Finding f) {

@@ -75,12 +75,16 @@ public record Finding(String id, Control control, Severity severity, ResourceRef
   public static String idOf(String controlId, ResourceRef resource, FieldPath path) {
     String key = controlId + "\n" + resource.group() + "\n" + resource.kind() + "\n"
         + resource.namespace() + "\n" + resource.name() + "\n" + path;
+    byte[] digest = SHA_256.get().digest(key.getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(digest, 0, 8);
+  }
+
+  /** One digest per thread: looking the algorithm up for every finding cost as much as hashing. */
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest(key.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 8);
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
+  });
 }
