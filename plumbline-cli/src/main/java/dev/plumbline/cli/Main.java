@@ -1,5 +1,6 @@
 package dev.plumbline.cli;
 
+import dev.plumbline.control.Library;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
@@ -32,6 +33,19 @@ public final class Main {
   static final int ERROR = 2;
 
   public static void main(String[] args) {
+    if (args.length > 0 && java.util.Set.of("scan", "fix", "report", "controls", "frameworks")
+        .contains(args[0])) {
+      // The built-in library loads while the command line is read: that part runs on one core.
+      Thread preload = new Thread(() -> {
+        try {
+          Library.builtIn();
+        } catch (RuntimeException e) {
+          // the command loads it again and reports the problem
+        }
+      }, "plumbline-library");
+      preload.setDaemon(true);
+      preload.start();
+    }
     PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8),
         true);
     PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8),
