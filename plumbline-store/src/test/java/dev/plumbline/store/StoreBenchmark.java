@@ -29,7 +29,8 @@ import java.util.function.IntFunction;
  * java -cp ... dev.plumbline.store.StoreBenchmark h2|postgres [findings] [runs]
  * </pre>
  *
- * <p>With {@code runs} 0 it times the writes only (the reconciles and snapshots of the seed).
+ * <p>With {@code runs} 0 it times the writes only (the reconciles and snapshots of the seed);
+ * with {@code -Dbench.firstOnly=true} too, only the first resync of {@code prod}.
  *
  * <p>The data: a synthetic library of 60 controls in 3 frameworks; cluster {@code prod} with
  * 90% of the findings over 200 namespaces (about 4 findings per resource), {@code staging} with
@@ -99,6 +100,9 @@ public final class StoreBenchmark {
     System.out.printf("initial resync, %,d new findings: %,d ms (cpu %,d ms, of it the "
         + "reconciling thread %,d ms)%n", first.created().size(), ms(start), cpu() - cpu,
         ownCpu() - own);
+    if (Boolean.getBoolean("bench.firstOnly")) {
+      return; // -Dbench.firstOnly=true: the first resync alone (the quick loop for its cost)
+    }
     store.reconcile("staging", Scope.cluster(), staging, T0);
 
     // An hour later: the rest appear, 8% are fixed, 4% come under exceptions.
