@@ -228,7 +228,8 @@ final class ServeCommand implements Callable<Integer> {
       }
       MonitorSettings monitorSettings = new MonitorSettings(cfg.cluster().name(),
           new LinkedHashSet<>(cfg.cluster().namespaces()), cfg.cluster().resyncPeriod(),
-          snapshots, cfg.alerts().minSeverity(), cfg.alerts().onResolve(), sinks);
+          snapshots, cfg.alerts().minSeverity(), cfg.alerts().onResolve(), sinks,
+          cfg.cluster().debounce());
       Monitor monitor = new Monitor(monitorSettings, client, store, options, registry,
           Clock.systemUTC());
       Admission admission = null;

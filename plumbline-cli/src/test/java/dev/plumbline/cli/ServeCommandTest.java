@@ -128,6 +128,13 @@ class ServeCommandTest {
   }
 
   @Test
+  void theConfigurationsDefaultDebounceIsTheMonitors() {
+    // plumbline-server does not depend on the monitor: its default is a copy, kept in step here
+    assertThat(ServeConfig.DEFAULT_DEBOUNCE)
+        .isEqualTo(dev.plumbline.monitor.MonitorSettings.DEFAULT_DEBOUNCE);
+  }
+
+  @Test
   void withoutATokenOutsideDemoModeTheCommandRefusesToStart() {
     ServeCommand command = parse("--port", "0", "--set", "database.dataDir=" + dir);
     command.spec = new CommandLine(command).getCommandSpec();

@@ -23,8 +23,13 @@ public record MonitorSettings(String cluster, Set<String> namespaces, Duration r
     Duration snapshotEvery, Severity alertAt, boolean alertOnResolve, List<SinkSettings> sinks,
     Duration debounce) {
 
-  /** Events are gathered for this long by default. */
-  public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(200);
+  /**
+   * Events are gathered for this long by default (from the first one): long enough for the
+   * events of one change (an object and what its controller creates in the same instant) to
+   * share a batch, short next to the rest of a change's way to the store. Under a burst the
+   * batches grow by themselves, since events keep gathering while a batch is judged.
+   */
+  public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(50);
 
   public MonitorSettings {
     Objects.requireNonNull(cluster, "cluster");
@@ -39,7 +44,7 @@ public record MonitorSettings(String cluster, Set<String> namespaces, Duration r
     }
   }
 
-  /** Settings with the default debounce (200 ms). */
+  /** Settings with the default debounce (50 ms). */
   public MonitorSettings(String cluster, Set<String> namespaces, Duration resync,
       Duration snapshotEvery, Severity alertAt, boolean alertOnResolve, List<SinkSettings> sinks) {
     this(cluster, namespaces, resync, snapshotEvery, alertAt, alertOnResolve, sinks,

@@ -40,6 +40,15 @@ import java.util.TreeSet;
 public record ServeConfig(ServerSettings server, Database database, Cluster cluster, Scan scan,
     Alerts alerts, AdmissionSettings admission) {
 
+  /**
+   * How long the monitor gathers watch events into one batch unless {@code cluster.debounce}
+   * says otherwise (the monitor's own default, MonitorSettings.DEFAULT_DEBOUNCE).
+   */
+  public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(50);
+
+  /** The longest {@code cluster.debounce} accepted. */
+  static final Duration MAX_DEBOUNCE = Duration.ofSeconds(10);
+
   /** The environment variables read, and the key each one sets. */
   public static final Map<String, String> ENVIRONMENT = envKeys();
 
@@ -81,9 +90,10 @@ public record ServeConfig(ServerSettings server, Database database, Cluster clus
    * @param namespaces empty for every namespace
    * @param resyncPeriod how often everything is re-evaluated
    * @param snapshotInterval how often a posture snapshot is recorded
+   * @param debounce how long watch events are gathered into one batch before it is judged
    */
   public record Cluster(String name, Path kubeconfig, String context, List<String> namespaces,
-      Duration resyncPeriod, Duration snapshotInterval) {
+      Duration resyncPeriod, Duration snapshotInterval, Duration debounce) {
     public Cluster {
       namespaces = List.copyOf(namespaces);
     }
@@ -160,7 +170,7 @@ public record ServeConfig(ServerSettings server, Database database, Cluster clus
       Map.entry("server.tokens[]", Set.of("name", "token", "tokenFile", "role")),
       Map.entry("database", Set.of("url", "user", "password", "passwordFile", "dataDir")),
       Map.entry("cluster", Set.of("name", "kubeconfig", "context", "namespaces", "resyncPeriod",
-          "snapshotInterval")),
+          "snapshotInterval", "debounce")),
       Map.entry("scan", Set.of("pssVersion", "frameworks", "controls", "customControls",
           "severity")),
       Map.entry("alerts", Set.of("minSeverity", "onResolve", "sinks")),
@@ -718,8 +728,13 @@ public record ServeConfig(ServerSettings server, Database database, Cluster clus
       if (s.compareTo(Duration.ofMinutes(1)) < 0) {
         throw snapshot.error("must be at least 1m");
       }
+      Value debounce = value("cluster.debounce");
+      Duration d = duration(debounce, DEFAULT_DEBOUNCE);
+      if (d.isNegative() || d.compareTo(MAX_DEBOUNCE) > 0) {
+        throw debounce.error("must be from 0 to 10s");
+      }
       return new Cluster(name, path(value("cluster.kubeconfig"), null),
-          string(value("cluster.context"), null), list(value("cluster.namespaces")), r, s);
+          string(value("cluster.context"), null), list(value("cluster.namespaces")), r, s, d);
     }
 
     private Scan scan() {

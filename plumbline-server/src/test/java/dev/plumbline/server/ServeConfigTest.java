@@ -55,6 +55,7 @@ class ServeConfigTest {
     assertThat(c.cluster().name()).isEqualTo("default");
     assertThat(c.cluster().resyncPeriod()).isEqualTo(Duration.ofMinutes(10));
     assertThat(c.cluster().snapshotInterval()).isEqualTo(Duration.ofHours(1));
+    assertThat(c.cluster().debounce()).isEqualTo(Duration.ofMillis(50));
     assertThat(c.cluster().namespaces()).isEmpty();
     assertThat(c.scan().frameworks()).isEmpty();
     assertThat(c.alerts().minSeverity()).isEqualTo(Severity.HIGH);
@@ -88,6 +89,7 @@ class ServeConfigTest {
           namespaces: [web, batch]
           resyncPeriod: 5m
           snapshotInterval: 30m
+          debounce: 120ms
         scan:
           pssVersion: v1.30
           frameworks: [cis, pss-restricted]
@@ -131,6 +133,7 @@ class ServeConfigTest {
     assertThat(c.cluster().namespaces()).containsExactly("web", "batch");
     assertThat(c.cluster().resyncPeriod()).isEqualTo(Duration.ofMinutes(5));
     assertThat(c.cluster().snapshotInterval()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(c.cluster().debounce()).isEqualTo(Duration.ofMillis(120));
     assertThat(c.scan().pssVersion()).isEqualTo(PolicyVersion.parse("v1.30"));
     assertThat(c.scan().frameworks()).containsExactly("cis", "pss-restricted");
     assertThat(c.scan().controls()).containsExactly("privileged-containers");
@@ -200,6 +203,10 @@ class ServeConfigTest {
     assertThat(error("server:\n  port: 70000\n").getMessage()).contains("server.port");
     assertThat(error("cluster:\n  resyncPeriod: often\n").getMessage())
         .contains(":2: cluster.resyncPeriod: not a duration");
+    assertThat(error("cluster:\n  debounce: 11s\n").getMessage())
+        .contains(":2: cluster.debounce: must be from 0 to 10s");
+    assertThat(error("cluster:\n  debounce: soon\n").getMessage())
+        .contains(":2: cluster.debounce: not a duration");
     assertThat(error("scan:\n  pssVersion: v9\n").getMessage()).contains(":2: scan.pssVersion");
     assertThat(error("scan:\n  severity:\n    x: urgent\n").getMessage())
         .contains(":3: scan.severity.x");
