@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * A path to a field inside a resource: map keys and list indexes.
@@ -14,7 +13,6 @@ import java.util.regex.Pattern;
  * quoted: {@code metadata.annotations['container.apparmor.security.beta.kubernetes.io/app']}.
  */
 public final class FieldPath implements Comparable<FieldPath> {
-  private static final Pattern IDENT = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$-]*");
   public static final FieldPath ROOT = new FieldPath(List.of());
 
   private final List<Object> segments;
@@ -187,6 +185,21 @@ public final class FieldPath implements Comparable<FieldPath> {
     return new IllegalArgumentException("bad field path '" + text + "' at " + at + ": " + why);
   }
 
+  /** {@code [A-Za-z_$][A-Za-z0-9_$-]*}: written without brackets. */
+  private static boolean identifier(String key) {
+    if (key.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      boolean letter = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_' || c == '$';
+      if (!letter && (i == 0 || !(c >= '0' && c <= '9' || c == '-'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder();
@@ -195,7 +208,7 @@ public final class FieldPath implements Comparable<FieldPath> {
         sb.append('[').append(i).append(']');
       } else {
         String key = (String) s;
-        if (IDENT.matcher(key).matches()) {
+        if (identifier(key)) {
           if (sb.length() > 0) {
             sb.append('.');
           }

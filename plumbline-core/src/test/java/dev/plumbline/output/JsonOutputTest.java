@@ -38,6 +38,26 @@ class JsonOutputTest {
   }
 
   @Test
+  void findingsAreWrittenAsTheirTreesWouldBe() throws Exception {
+    List<dev.plumbline.scan.Finding> findings = new ArrayList<>(Scans.golden().findings());
+    findings.addAll(Scans.live(LiveObjects.all()).findings());
+    assertThat(findings).isNotEmpty();
+    java.io.StringWriter streamed = new java.io.StringWriter();
+    JsonNodes.writeObject(streamed, g -> {
+      g.writeName("findings");
+      g.writeStartArray();
+      findings.forEach(f -> JsonWriter.writeFinding(g, f));
+      g.writeEndArray();
+    });
+    tools.jackson.databind.node.ObjectNode tree = JsonNodes.object();
+    tools.jackson.databind.node.ArrayNode array = tree.putArray("findings");
+    findings.forEach(f -> array.add(JsonWriter.finding(f)));
+    java.io.StringWriter built = new java.io.StringWriter();
+    JsonNodes.write(tree, built);
+    assertThat(streamed.toString()).isEqualTo(built.toString());
+  }
+
+  @Test
   void topLevelHoldsExactlyTheFiveSections() {
     List<String> keys = new ArrayList<>();
     json(Scans.golden()).propertyNames().forEach(keys::add);
