@@ -294,7 +294,7 @@ final class PlainYaml {
       }
       pos++;
       skipSpaces();
-      if (pos >= n || s.charAt(pos) == '\n' || s.charAt(pos) == '#') {
+      if (restIsEmpty()) {
         endOfLine();
         nextLine();
         if (indent > column) {
@@ -307,13 +307,7 @@ final class PlainYaml {
       } else {
         value(column);
       }
-      if (indent < column) {
-        break;
-      }
-      if (indent > column) {
-        throw GIVE_UP;
-      }
-      if (marker('-') || marker('.')) {
+      if (!sameLevel(column)) {
         break;
       }
       if (entry()) {
@@ -324,6 +318,26 @@ final class PlainYaml {
     depth--;
   }
 
+  /** Nothing but a comment after {@link #pos} on its line. */
+  private boolean restIsEmpty() {
+    return pos >= n || s.charAt(pos) == '\n' || s.charAt(pos) == '#';
+  }
+
+  /**
+   * After an entry of a block collection at {@code column}: whether the next line goes on at the
+   * same level (false when it is less indented, a document marker or the end; more indented is
+   * something this reader does not take).
+   */
+  private boolean sameLevel(int column) {
+    if (indent < column || marker('-') || marker('.')) {
+      return false;
+    }
+    if (indent > column) {
+      throw GIVE_UP;
+    }
+    return true;
+  }
+
   private void sequence(int column) {
     enter();
     handler.collectionStart(false, line);
@@ -331,7 +345,7 @@ final class PlainYaml {
       int itemLine = line;
       pos++;
       skipSpaces();
-      if (pos >= n || s.charAt(pos) == '\n' || s.charAt(pos) == '#') {
+      if (restIsEmpty()) {
         endOfLine();
         nextLine();
         if (indent > column) {
@@ -342,13 +356,7 @@ final class PlainYaml {
       } else {
         node(column);
       }
-      if (indent < column) {
-        break;
-      }
-      if (indent > column) {
-        throw GIVE_UP;
-      }
-      if (marker('-') || marker('.') || !entry()) {
+      if (!sameLevel(column) || !entry()) {
         break;
       }
     }
