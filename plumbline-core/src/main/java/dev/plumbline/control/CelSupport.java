@@ -404,27 +404,22 @@ final class CelSupport {
     // the interpreter (see PrecompiledCel).
     CelAbstractSyntaxTree ast = INTERPRETER_ONLY ? precompiled.lookup(key)
         : precompiled.lookupForPlanning(key);
-    java.util.function.Supplier<CelAbstractSyntaxTree> whole;
+    boolean lighter = ast != null && !INTERPRETER_ONLY;
     if (ast == null) {
       try {
         ast = compiler(target).compile(expression).getAst();
       } catch (CelValidationException e) {
         throw new IllegalArgumentException(e.getMessage(), e);
       }
-      CelAbstractSyntaxTree compiled = ast;
-      whole = () -> compiled;
-    } else if (INTERPRETER_ONLY) {
-      CelAbstractSyntaxTree stored = ast;
-      whole = () -> stored;
-    } else {
-      whole = once(() -> {
-        CelAbstractSyntaxTree stored = precompiled.lookup(key);
-        if (stored == null) {
-          throw new IllegalStateException("the stored expression cannot be read: " + expression);
-        }
-        return stored;
-      });
     }
+    CelAbstractSyntaxTree known = ast;
+    java.util.function.Supplier<CelAbstractSyntaxTree> whole = !lighter ? () -> known : once(() -> {
+      CelAbstractSyntaxTree stored = precompiled.lookup(key);
+      if (stored == null) {
+        throw new IllegalStateException("the stored expression cannot be read: " + expression);
+      }
+      return stored;
+    });
     CelKind kind = ast.getResultType().kind();
     if (result == Result.BOOL && kind != CelKind.BOOL && kind != CelKind.DYN) {
       throw new IllegalArgumentException(

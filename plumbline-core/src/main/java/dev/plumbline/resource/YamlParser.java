@@ -172,40 +172,29 @@ final class YamlParser {
 
     @Override
     public void collectionStart(boolean mapping, int line) {
-      if (!builder.failed) {
-        try {
-          builder.open(mapping, null, line);
-        } catch (LimitException e) {
-          fail(e);
-        }
-      }
+      build(() -> builder.open(mapping, null, line));
     }
 
     @Override
     public void collectionEnd() {
-      if (!builder.failed) {
-        try {
-          builder.close(sink);
-        } catch (LimitException e) {
-          fail(e);
-        }
-      }
+      build(() -> builder.close(sink));
     }
 
     @Override
     public void scalar(String text, boolean plain, int line) {
-      if (!builder.failed) {
-        try {
-          builder.scalar(text, plain, null, null, line, sink);
-        } catch (LimitException e) {
-          fail(e);
-        }
-      }
+      build(() -> builder.scalar(text, plain, null, null, line, sink));
     }
 
-    private void fail(LimitException e) {
-      builder.failed = true;
-      sink.problem(documentIndex, e.line, e.getMessage(), false);
+    /** As the snakeyaml loop does: a document over a limit is dropped, with its problem. */
+    private void build(Runnable step) {
+      if (!builder.failed) {
+        try {
+          step.run();
+        } catch (LimitException e) {
+          builder.failed = true;
+          sink.problem(documentIndex, e.line, e.getMessage(), false);
+        }
+      }
     }
   }
 
