@@ -6,7 +6,10 @@ import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,11 +23,29 @@ import picocli.CommandLine.Command;
 @Command(name = "plumbline", mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Kubernetes security posture: scan manifests and clusters against Pod Security "
-        + "Standards, CIS, NSA-CISA and MITRE controls.",
-    subcommands = {ScanCommand.class, FixCommand.class, ReportCommand.class, ServeCommand.class,
-        AdmissionCommand.class, ControlsCommand.class, FrameworksCommand.class,
-        CommandLine.HelpCommand.class})
+        + "Standards, CIS, NSA-CISA and MITRE controls.")
 public final class Main {
+  /**
+   * The subcommands, in the order of the usage help. Picocli reads every option of every
+   * subcommand it is given before it parses anything (a good part of a small scan's start-up),
+   * so a command line that names one gets only that one; any other (help, none or an unknown
+   * one) gets them all.
+   */
+  private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+  private static Map<String, Supplier<Object>> subcommands() {
+    Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+    m.put("scan", ScanCommand::new);
+    m.put("fix", FixCommand::new);
+    m.put("report", ReportCommand::new);
+    m.put("serve", ServeCommand::new);
+    m.put("admission", AdmissionCommand::new);
+    m.put("controls", ControlsCommand::new);
+    m.put("frameworks", FrameworksCommand::new);
+    m.put("help", CommandLine.HelpCommand::new);
+    return m;
+  }
+
   /** Exit code: nothing at or above the threshold was found. */
   static final int OK = 0;
   /** Exit code: findings at or above the threshold. */
@@ -56,6 +77,12 @@ public final class Main {
   /** Runs the command line with the given streams; returns the exit code. */
   static int run(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(new Main());
+    String first = args.length == 0 ? "" : args[0];
+    if (SUBCOMMANDS.containsKey(first) && !first.equals("help")) {
+      cli.addSubcommand(first, SUBCOMMANDS.get(first).get());
+    } else {
+      SUBCOMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+    }
     cli.setOut(out);
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);

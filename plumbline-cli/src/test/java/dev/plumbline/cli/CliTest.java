@@ -212,6 +212,27 @@ class CliTest {
     }
   }
 
+  /** Picocli is given only the subcommand named (see Main); help still lists them all. */
+  @Test
+  void helpListsEverySubcommandWhicheverIsNamed() {
+    java.util.List<String> all = java.util.List.of("scan", "fix", "report", "serve",
+        "admission", "controls", "frameworks", "help");
+    for (String[] c : new String[][] {{"--help"}, {"help"}}) {
+      Run r = run(c);
+      String usage = r.out() + r.err();
+      for (String name : all) {
+        assertThat(usage).as(String.join(" ", c)).containsPattern("(?m)^\\s+" + name + "\\s");
+      }
+    }
+    assertThat(run("nonsense").code()).isEqualTo(2);
+    assertThat(run().code()).isEqualTo(2);
+    Run help = run("help", "scan");
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).contains("Usage: plumbline scan");
+    Run scanHelp = run("scan", "--help");
+    assertThat(scanHelp.out()).contains("Usage: plumbline scan");
+  }
+
   @Test
   void controlsListAndExplain() {
     Run list = run("controls", "list", "-o", "json");
