@@ -26,12 +26,12 @@ import java.util.TreeMap;
  */
 final class PrecompiledCel {
   static final String RESOURCE = "plumbline/library/precompiled-cel.bin";
-  private static final String MAGIC = "plumbline-cel-2";
+  private static final String MAGIC = "plumbline-cel-3";
 
   /**
-   * An expression in two forms: with the type of its result only, which is all that planning
-   * needs (the type of every node is a third of the file and of its decoding time at start-up),
-   * and whole, for cel-java's interpreter, decoded only if that is ever needed.
+   * An expression in two forms: what planning needs, written by {@link CelTreeCodec} (tree,
+   * references, the type of the result), and whole, as cel-java's protobuf message, for its
+   * interpreter, decoded only if that is ever needed.
    */
   private record Entry(byte[] forPlanning, byte[] full) {}
 
@@ -79,30 +79,43 @@ final class PrecompiledCel {
     return b;
   }
 
-  /** Writes entries in key order, so the same library gives the same bytes. */
+  /**
+   * Writes entries in key order, so the same library gives the same bytes. An expression with a
+   * form {@link CelTreeCodec} does not know is left out (and compiled when the library loads).
+   */
   static byte[] write(String fingerprint, Map<String, CelAbstractSyntaxTree> asts)
       throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    DataOutputStream out = new DataOutputStream(bytes);
-    out.writeUTF(MAGIC);
-    out.writeUTF(fingerprint);
     Map<String, CelAbstractSyntaxTree> sorted = new TreeMap<>(asts);
-    out.writeInt(sorted.size());
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    int written = 0;
+    DataOutputStream out = new DataOutputStream(body);
     for (Map.Entry<String, CelAbstractSyntaxTree> e : sorted.entrySet()) {
       byte[] key = e.getKey().getBytes(StandardCharsets.UTF_8);
-      CheckedExpr checked = CelProtoAbstractSyntaxTree.fromCelAst(e.getValue()).toCheckedExpr();
-      long root = checked.getExpr().getId();
-      byte[] full = checked.toByteArray();
-      byte[] forPlanning = checked.toBuilder().clearTypeMap()
-          .putTypeMap(root, checked.getTypeMapOrThrow(root)).build().toByteArray();
+      byte[] full = CelProtoAbstractSyntaxTree.fromCelAst(e.getValue()).toCheckedExpr()
+          .toByteArray();
+      ByteArrayOutputStream planning = new ByteArrayOutputStream();
+      try {
+        CelTreeCodec.write(e.getValue(), new DataOutputStream(planning));
+      } catch (IllegalArgumentException unknownForm) {
+        continue;
+      }
+      byte[] forPlanning = planning.toByteArray();
       out.writeInt(key.length);
       out.write(key);
       out.writeInt(forPlanning.length);
       out.write(forPlanning);
       out.writeInt(full.length);
       out.write(full);
+      written++;
     }
     out.flush();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream file = new DataOutputStream(bytes);
+    file.writeUTF(MAGIC);
+    file.writeUTF(fingerprint);
+    file.writeInt(written);
+    body.writeTo(file);
+    file.flush();
     return bytes.toByteArray();
   }
 
@@ -110,10 +123,21 @@ final class PrecompiledCel {
     return entries.size();
   }
 
-  /** The checked expression stored under a key, with only its result's type, or null. */
+  /**
+   * The checked expression stored under a key, with what planning needs only (no source
+   * positions, the type of the result only), or null.
+   */
   CelAbstractSyntaxTree lookupForPlanning(String key) {
     Entry entry = entries.get(key);
-    return entry == null ? null : decode(entry.forPlanning());
+    if (entry == null) {
+      return null;
+    }
+    try {
+      return CelTreeCodec.read(new DataInputStream(
+          new java.io.ByteArrayInputStream(entry.forPlanning())));
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   /** The whole checked expression stored under a key, or null. */
