@@ -180,7 +180,8 @@ final class CelPlan {
    * @param functions cel-java's function bindings, by overload id
    * @throws Unsupported when the expression uses a form the planner does not handle
    */
-  static CelPlan plan(CelAbstractSyntaxTree ast, Map<String, CelFunctionBinding> functions,
+  static CelPlan plan(CelAbstractSyntaxTree ast,
+      java.util.function.Function<String, CelFunctionBinding> functions,
       RuntimeEquality equality, int maxIterations) throws Unsupported {
     if (!ast.isChecked()) {
       throw new Unsupported("not type-checked");
@@ -212,13 +213,14 @@ final class CelPlan {
 
   private static final class Planner {
     private final CelAbstractSyntaxTree ast;
-    private final Map<String, CelFunctionBinding> functions;
+    private final java.util.function.Function<String, CelFunctionBinding> functions;
     private final RuntimeEquality equality;
     private final int maxIterations;
     private final Deque<Map<String, Integer>> scopes = new ArrayDeque<>();
     int nextSlot;
 
-    Planner(CelAbstractSyntaxTree ast, Map<String, CelFunctionBinding> functions,
+    Planner(CelAbstractSyntaxTree ast,
+        java.util.function.Function<String, CelFunctionBinding> functions,
         RuntimeEquality equality, int maxIterations) {
       this.ast = ast;
       this.functions = functions;
@@ -525,7 +527,7 @@ final class CelPlan {
           .orElseThrow(() -> new Unsupported("call of " + c.function() + " without reference"));
       List<CelFunctionBinding> candidates = new ArrayList<>();
       for (String id : ref.overloadIds()) {
-        CelFunctionBinding b = functions.get(id);
+        CelFunctionBinding b = functions.apply(id);
         if (b == null) {
           throw new Unsupported("overload " + id + " has no binding");
         }

@@ -19,7 +19,6 @@ import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntime;
-import dev.cel.runtime.CelRuntimeBuilder;
 import dev.cel.runtime.CelRuntimeFactory;
 import dev.cel.runtime.CelStandardFunctions;
 import dev.cel.runtime.RuntimeEquality;
@@ -87,7 +86,7 @@ final class CelSupport {
   private final PrecompiledCel precompiled;
 
   /** cel-java's implementation of every function, by overload id, for {@link CelPlan}. */
-  private final Map<String, CelFunctionBinding> functionsById;
+  private final CelBindings bindings;
   private final RuntimeEquality equality;
 
   private record Compiled(java.util.function.Supplier<CelAbstractSyntaxTree> ast,
@@ -198,7 +197,11 @@ final class CelSupport {
 
   private CelSupport() {
     equality = RuntimeEquality.create(RuntimeHelpers.create(), options);
-    functionsById = functionsById(options, equality);
+    bindings = new CelBindings(options, equality,
+        List.of(CelExtensions.optional(), CelExtensions.strings(), CelExtensions.comprehensions(),
+            CelExtensions.lists(), CelExtensions.regex()),
+        () -> List.of(CelExtensions.sets(options), CelExtensions.encoders(options)),
+        concat(bindings(), Rbac.bindings()));
     fingerprint = fingerprintOf(functions() + "\n" + Rbac.functions() + "\n" + options
         + "\nvariables: object, inventory, podSpec, podMetadata, container, containerType"
         + "\nextensions: optional, strings, comprehensions, lists, sets, encoders, regex");
@@ -342,38 +345,10 @@ final class CelSupport {
    * The bindings the runtime above is built from, by overload id: the standard functions, those
    * of the extensions (recorded from what each library adds to a runtime builder), then ours.
    */
-  private static Map<String, CelFunctionBinding> functionsById(CelOptions options,
-      RuntimeEquality equality) {
-    List<CelFunctionBinding> all = new java.util.ArrayList<>(CelStandardFunctions.newBuilder()
-        .excludeFunctions(CelStandardFunctions.StandardFunction.MATCHES).build()
-        .newFunctionBindings(equality, options));
-    CelRuntimeBuilder recorder = (CelRuntimeBuilder) java.lang.reflect.Proxy.newProxyInstance(
-        CelSupport.class.getClassLoader(), new Class<?>[] {CelRuntimeBuilder.class},
-        (proxy, method, args) -> {
-          if (method.getName().equals("addFunctionBindings") && args != null) {
-            Object a = args[0];
-            if (a instanceof CelFunctionBinding[] array) {
-              all.addAll(List.of(array));
-            } else if (a instanceof Iterable<?> items) {
-              items.forEach(b -> all.add((CelFunctionBinding) b));
-            }
-          }
-          return method.getReturnType().isInstance(proxy) ? proxy : null;
-        });
-    for (Object library : List.of(CelExtensions.optional(), CelExtensions.strings(),
-        CelExtensions.comprehensions(), CelExtensions.lists(), CelExtensions.sets(options),
-        CelExtensions.encoders(options), CelExtensions.regex())) {
-      if (library instanceof dev.cel.runtime.CelInternalRuntimeLibrary internal) {
-        internal.setRuntimeOptions(recorder, equality, options);
-      } else if (library instanceof dev.cel.runtime.CelRuntimeLibrary runtimeLibrary) {
-        runtimeLibrary.setRuntimeOptions(recorder);
-      }
-    }
-    all.addAll(bindings());
-    all.addAll(Rbac.bindings());
-    Map<String, CelFunctionBinding> byId = new java.util.HashMap<>();
-    all.forEach(b -> byId.put(b.getOverloadId(), b));
-    return Map.copyOf(byId);
+  private static <T> List<T> concat(List<T> a, List<T> b) {
+    List<T> all = new java.util.ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 
   /** The result an expression must have. */
@@ -432,7 +407,7 @@ final class CelSupport {
     CelPlan plan = null;
     if (!INTERPRETER_ONLY) {
       try {
-        plan = CelPlan.plan(ast, functionsById, equality, MAX_ITERATIONS);
+        plan = CelPlan.plan(ast, bindings.lookup(), equality, MAX_ITERATIONS);
       } catch (CelPlan.Unsupported e) {
         plan = null; // the interpreter runs it
       }
