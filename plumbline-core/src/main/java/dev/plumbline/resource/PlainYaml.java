@@ -39,7 +39,7 @@ final class PlainYaml {
 
   private static final GiveUp GIVE_UP = new GiveUp();
 
-  private final String s;
+  private final char[] s;
   private final int n;
   private final Handler handler;
   private final int maxDepth;
@@ -50,9 +50,9 @@ final class PlainYaml {
   /** The column of the first character of the line {@link #pos} is on, or -1 at the end. */
   private int indent;
 
-  private PlainYaml(String text, Handler handler, int maxDepth) {
+  private PlainYaml(char[] text, int length, Handler handler, int maxDepth) {
     this.s = text;
-    this.n = text.length();
+    this.n = length;
     this.handler = handler;
     this.maxDepth = maxDepth;
   }
@@ -62,11 +62,17 @@ final class PlainYaml {
    * given so far are to be dropped.
    */
   static boolean parse(String text, Handler handler, int maxDepth) {
-    if (!allowed(text)) {
+    return parse(text.toCharArray(), text.length(), handler, maxDepth);
+  }
+
+  /** Reads the first {@code length} characters of {@code text} (see {@link #parse(String,
+   * Handler, int)}). */
+  static boolean parse(char[] text, int length, Handler handler, int maxDepth) {
+    if (!allowed(text, length)) {
       return false;
     }
     try {
-      new PlainYaml(text, handler, maxDepth).stream();
+      new PlainYaml(text, length, handler, maxDepth).stream();
       return true;
     } catch (GiveUp e) {
       return false;
@@ -74,9 +80,9 @@ final class PlainYaml {
   }
 
   /** Only tabs and line feeds below space; nothing YAML forbids or treats as a line break. */
-  private static boolean allowed(String text) {
-    for (int i = 0, n = text.length(); i < n; i++) {
-      char c = text.charAt(i);
+  private static boolean allowed(char[] text, int n) {
+    for (int i = 0; i < n; i++) {
+      char c = text[i];
       if (c >= 0x20 && c < 0x7f) {
         continue;
       }
@@ -87,11 +93,37 @@ final class PlainYaml {
       } else if (c <= 0x9f || c == 0x2028 || c == 0x2029 || c == 0xfeff || c >= 0xfffe) {
         return false;
       } else if (Character.isHighSurrogate(c)) {
-        if (i + 1 >= n || !Character.isLowSurrogate(text.charAt(i + 1))) {
+        if (i + 1 >= n || !Character.isLowSurrogate(text[i + 1])) {
           return false;
         }
         i++;
       } else if (Character.isLowSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Where the line that {@code from} is on ends: its line feed, or -1 on the last line. */
+  private int lineEnd(int from) {
+    for (int i = from; i < n; i++) {
+      if (s[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private String text(int start, int end) {
+    return new String(s, start, end - start);
+  }
+
+  private boolean startsWith(String prefix, int at) {
+    if (at < 0 || at + prefix.length() > n) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length(); i++) {
+      if (s[at + i] != prefix.charAt(i)) {
         return false;
       }
     }
@@ -130,8 +162,8 @@ final class PlainYaml {
 
   /** {@code ---} or {@code ...} at the start of the current line. */
   private boolean marker(char c) {
-    return indent == 0 && pos + 2 < n && s.charAt(pos) == c && s.charAt(pos + 1) == c
-        && s.charAt(pos + 2) == c && blank(pos + 3);
+    return indent == 0 && pos + 2 < n && s[pos] == c && s[pos + 1] == c
+        && s[pos + 2] == c && blank(pos + 3);
   }
 
   /** A space, a line feed or the end; a tab gives up. */
@@ -139,7 +171,7 @@ final class PlainYaml {
     if (i >= n) {
       return true;
     }
-    char c = s.charAt(i);
+    char c = s[i];
     if (c == '\t') {
       throw GIVE_UP;
     }
@@ -147,11 +179,11 @@ final class PlainYaml {
   }
 
   private boolean entry() {
-    return s.charAt(pos) == '-' && blank(pos + 1);
+    return s[pos] == '-' && blank(pos + 1);
   }
 
   private void skipSpaces() {
-    while (pos < n && s.charAt(pos) == ' ') {
+    while (pos < n && s[pos] == ' ') {
       pos++;
     }
   }
@@ -159,11 +191,11 @@ final class PlainYaml {
   /** Spaces and an optional comment up to the end of the line; anything else gives up. */
   private void endOfLine() {
     skipSpaces();
-    if (pos >= n || s.charAt(pos) == '\n') {
+    if (pos >= n || s[pos] == '\n') {
       return;
     }
-    if (s.charAt(pos) == '#' && (pos == lineStart || s.charAt(pos - 1) == ' ')) {
-      int end = s.indexOf('\n', pos);
+    if (s[pos] == '#' && (pos == lineStart || s[pos - 1] == ' ')) {
+      int end = lineEnd(pos);
       pos = end < 0 ? n : end;
       return;
     }
@@ -188,13 +220,13 @@ final class PlainYaml {
         indent = -1;
         return;
       }
-      char c = s.charAt(pos);
+      char c = s[pos];
       if (c == '\n') {
         pos++;
         line++;
         lineStart = pos;
       } else if (c == '#') {
-        int end = s.indexOf('\n', pos);
+        int end = lineEnd(pos);
         pos = end < 0 ? n : end;
       } else if (c == '\t') {
         throw GIVE_UP;
@@ -219,16 +251,16 @@ final class PlainYaml {
 
   /** Where the key starting at {@link #pos} ends with {@code ": "}, or -1 if it is no key. */
   private int keyColon() {
-    char c = s.charAt(pos);
+    char c = s[pos];
     if (c == '"' || c == '\'') {
       int end = quotedEnd();
-      return end < n && s.charAt(end) == ':' && blank(end + 1) ? end : -1;
+      return end < n && s[end] == ':' && blank(end + 1) ? end : -1;
     }
     if (!plainStart(pos)) {
       return -1;
     }
     for (int i = pos + 1; i < n; i++) {
-      char d = s.charAt(i);
+      char d = s[i];
       if (d == '\n') {
         return -1;
       }
@@ -238,7 +270,7 @@ final class PlainYaml {
         }
         return i;
       }
-      if (d == '#' && s.charAt(i - 1) == ' ') {
+      if (d == '#' && s[i - 1] == ' ') {
         return -1;
       }
       if (d == '\t') {
@@ -250,10 +282,10 @@ final class PlainYaml {
 
   /** Whether a plain scalar may start at {@code i} (in block context). */
   private boolean plainStart(int i) {
-    char c = s.charAt(i);
+    char c = s[i];
     if (c == '-' || c == '?' || c == ':') {
-      return i + 1 < n && s.charAt(i + 1) != ' ' && s.charAt(i + 1) != '\n'
-          && s.charAt(i + 1) != '\t';
+      return i + 1 < n && s[i + 1] != ' ' && s[i + 1] != '\n'
+          && s[i + 1] != '\t';
     }
     return c != ' ' && c != '\n' && c != '\t' && "?:,[]{}#&*!|>'\"%@`".indexOf(c) < 0;
   }
@@ -269,10 +301,10 @@ final class PlainYaml {
     handler.collectionStart(true, line);
     while (true) {
       int keyLine = line;
-      char c = s.charAt(pos);
+      char c = s[pos];
       if (c == '"' || c == '\'') {
         String key = quoted();
-        if (pos >= n || s.charAt(pos) != ':' || !blank(pos + 1)) {
+        if (pos >= n || s[pos] != ':' || !blank(pos + 1)) {
           throw GIVE_UP;
         }
         handler.scalar(key, false, keyLine);
@@ -282,10 +314,10 @@ final class PlainYaml {
           throw GIVE_UP;
         }
         int end = colon;
-        while (s.charAt(end - 1) == ' ') {
+        while (s[end - 1] == ' ') {
           end--;
         }
-        String key = s.substring(pos, end);
+        String key = text(pos, end);
         if (key.equals("<<")) {
           throw GIVE_UP; // merge keys: snakeyaml's path handles them
         }
@@ -320,7 +352,7 @@ final class PlainYaml {
 
   /** Nothing but a comment after {@link #pos} on its line. */
   private boolean restIsEmpty() {
-    return pos >= n || s.charAt(pos) == '\n' || s.charAt(pos) == '#';
+    return pos >= n || s[pos] == '\n' || s[pos] == '#';
   }
 
   /**
@@ -367,7 +399,7 @@ final class PlainYaml {
   /** A scalar or flow collection at {@link #pos}, in a collection indented at {@code parent}. */
   private void value(int parent) {
     int valueLine = line;
-    char c = s.charAt(pos);
+    char c = s[pos];
     switch (c) {
       case '"', '\'' -> {
         String text = quoted();
@@ -400,29 +432,29 @@ final class PlainYaml {
   private String plain(int minIndent) {
     String first = plainLine();
     StringBuilder more = null;
-    while (pos < n && s.charAt(pos) == '\n') {
+    while (pos < n && s[pos] == '\n') {
       int q = pos + 1;
       int start = q;
       int breaks = 0;
       while (true) {
         start = q;
-        while (q < n && s.charAt(q) == ' ') {
+        while (q < n && s[q] == ' ') {
           q++;
         }
-        if (q < n && s.charAt(q) == '\t') {
+        if (q < n && s[q] == '\t') {
           throw GIVE_UP;
         }
-        if (q < n && s.charAt(q) == '\n') {
+        if (q < n && s[q] == '\n') {
           breaks++;
           q++;
           continue;
         }
         break;
       }
-      if (q >= n || s.charAt(q) == '#' || q - start < minIndent) {
+      if (q >= n || s[q] == '#' || q - start < minIndent) {
         break; // the scalar ends at the line break
       }
-      if (q == start && (s.startsWith("---", q) || s.startsWith("...", q))) {
+      if (q == start && (startsWith("---", q) || startsWith("...", q))) {
         throw GIVE_UP;
       }
       if (more == null) {
@@ -442,12 +474,12 @@ final class PlainYaml {
     int start = pos;
     int end = pos;
     while (pos < n) {
-      char d = s.charAt(pos);
+      char d = s[pos];
       if (d == '\n') {
         break;
       }
       if (d == ' ') {
-        if (pos + 1 < n && s.charAt(pos + 1) == '#') {
+        if (pos + 1 < n && s[pos + 1] == '#') {
           break;
         }
         pos++;
@@ -459,24 +491,24 @@ final class PlainYaml {
       pos++;
       end = pos;
     }
-    return s.substring(start, end);
+    return text(start, end);
   }
 
   /** The index after the closing quote of the quoted scalar at {@link #pos} (on its line). */
   private int quotedEnd() {
-    char quote = s.charAt(pos);
+    char quote = s[pos];
     for (int i = pos + 1; i < n; i++) {
-      char c = s.charAt(i);
+      char c = s[i];
       if (c == '\n') {
         throw GIVE_UP;
       }
       if (quote == '"' && c == '\\') {
-        if (i + 1 < n && s.charAt(i + 1) == '\n') {
+        if (i + 1 < n && s[i + 1] == '\n') {
           throw GIVE_UP;
         }
         i++;
       } else if (c == quote) {
-        if (quote == '\'' && i + 1 < n && s.charAt(i + 1) == '\'') {
+        if (quote == '\'' && i + 1 < n && s[i + 1] == '\'') {
           i++;
         } else {
           return i + 1;
@@ -488,7 +520,7 @@ final class PlainYaml {
 
   /** The quoted scalar at {@link #pos}, which must end on its line; moves past it. */
   private String quoted() {
-    char quote = s.charAt(pos);
+    char quote = s[pos];
     int start = pos + 1;
     StringBuilder b = null;
     int i = start;
@@ -497,16 +529,16 @@ final class PlainYaml {
       if (i >= n) {
         throw GIVE_UP;
       }
-      char c = s.charAt(i);
+      char c = s[i];
       if (c == '\n') {
         throw GIVE_UP;
       }
       if (c == quote) {
-        if (quote == '\'' && i + 1 < n && s.charAt(i + 1) == '\'') {
+        if (quote == '\'' && i + 1 < n && s[i + 1] == '\'') {
           if (b == null) {
             b = new StringBuilder();
           }
-          b.append(s, copied, i + 1);
+          b.append(s, copied, i + 1 - copied);
           i += 2;
           copied = i;
           continue;
@@ -517,7 +549,7 @@ final class PlainYaml {
         if (b == null) {
           b = new StringBuilder();
         }
-        b.append(s, copied, i);
+        b.append(s, copied, i - copied);
         i = escape(i + 1, b);
         copied = i;
         continue;
@@ -526,9 +558,9 @@ final class PlainYaml {
     }
     pos = i + 1;
     if (b == null) {
-      return s.substring(start, i);
+      return text(start, i);
     }
-    return b.append(s, copied, i).toString();
+    return b.append(s, copied, i - copied).toString();
   }
 
   /** Appends the escape after a backslash; returns the index after it. */
@@ -536,7 +568,7 @@ final class PlainYaml {
     if (i >= n) {
       throw GIVE_UP;
     }
-    char e = s.charAt(i);
+    char e = s[i];
     int digits;
     switch (e) {
       case '0' -> b.append('\0');
@@ -563,7 +595,7 @@ final class PlainYaml {
         }
         int code = 0;
         for (int k = 1; k <= digits; k++) {
-          int d = Character.digit(s.charAt(i + k), 16);
+          int d = Character.digit(s[i + k], 16);
           if (d < 0) {
             throw GIVE_UP;
           }
@@ -585,14 +617,14 @@ final class PlainYaml {
    * snakeyaml reads it, so that indentation, folding and chomping come out the same.
    */
   private void blockScalar(int parent, int valueLine) {
-    boolean folded = s.charAt(pos) == '>';
+    boolean folded = s[pos] == '>';
     pos++;
     int chomp = 0; // -1 strip, 0 clip, 1 keep
-    if (pos < n && (s.charAt(pos) == '-' || s.charAt(pos) == '+')) {
-      chomp = s.charAt(pos) == '-' ? -1 : 1;
+    if (pos < n && (s[pos] == '-' || s[pos] == '+')) {
+      chomp = s[pos] == '-' ? -1 : 1;
       pos++;
     }
-    if (pos < n && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') {
+    if (pos < n && s[pos] >= '0' && s[pos] <= '9') {
       throw GIVE_UP; // an explicit indentation indicator
     }
     endOfLine();
@@ -605,8 +637,8 @@ final class PlainYaml {
     int minIndent = Math.max(parent + 1, 1);
     StringBuilder leading = new StringBuilder();
     int maxIndent = 0;
-    while (pos < n && (s.charAt(pos) == ' ' || s.charAt(pos) == '\n')) {
-      if (s.charAt(pos) == '\n') {
+    while (pos < n && (s[pos] == ' ' || s[pos] == '\n')) {
+      if (s[pos] == '\n') {
         leading.append('\n');
         pos++;
         line++;
@@ -622,13 +654,13 @@ final class PlainYaml {
     String lineBreak = "";
     while (pos < n && pos - lineStart == contentIndent) {
       chunks.append(breaks);
-      char first = s.charAt(pos);
+      char first = s[pos];
       boolean leadingNonSpace = first != ' ' && first != '\t';
-      int end = s.indexOf('\n', pos);
+      int end = lineEnd(pos);
       if (end < 0) {
         end = n;
       }
-      chunks.append(s, pos, end);
+      chunks.append(s, pos, end - pos);
       pos = end;
       if (pos < n) {
         lineBreak = "\n";
@@ -639,21 +671,21 @@ final class PlainYaml {
         lineBreak = "";
       }
       StringBuilder more = new StringBuilder();
-      while (pos < n && pos - lineStart < contentIndent && s.charAt(pos) == ' ') {
+      while (pos < n && pos - lineStart < contentIndent && s[pos] == ' ') {
         pos++;
       }
-      while (pos < n && s.charAt(pos) == '\n') {
+      while (pos < n && s[pos] == '\n') {
         more.append('\n');
         pos++;
         line++;
         lineStart = pos;
-        while (pos < n && pos - lineStart < contentIndent && s.charAt(pos) == ' ') {
+        while (pos < n && pos - lineStart < contentIndent && s[pos] == ' ') {
           pos++;
         }
       }
       breaks = more.toString();
       if (pos < n && pos - lineStart == contentIndent) {
-        char next = s.charAt(pos);
+        char next = s[pos];
         if (folded && lineBreak.equals("\n") && leadingNonSpace && next != ' ' && next != '\t') {
           if (breaks.isEmpty()) {
             chunks.append(' ');
@@ -677,7 +709,7 @@ final class PlainYaml {
       indent = -1;
       return;
     }
-    char c = s.charAt(pos);
+    char c = s[pos];
     if (c == '#') {
       endOfLine();
       nextLine();
@@ -694,18 +726,18 @@ final class PlainYaml {
    */
   private void flow(int parent) {
     enter();
-    boolean mapping = s.charAt(pos) == '{';
+    boolean mapping = s[pos] == '{';
     char close = mapping ? '}' : ']';
     handler.collectionStart(mapping, line);
     pos++;
     flowSpace(parent);
-    if (s.charAt(pos) == close) {
+    if (s[pos] == close) {
       pos++;
     } else {
       while (true) {
         if (mapping) {
           flowItem(true, parent);
-          if (pos >= n || s.charAt(pos) != ':' || !blank(pos + 1)) {
+          if (pos >= n || s[pos] != ':' || !blank(pos + 1)) {
             throw GIVE_UP;
           }
           pos++;
@@ -713,11 +745,11 @@ final class PlainYaml {
         }
         flowItem(false, parent);
         flowSpace(parent);
-        char c = s.charAt(pos);
+        char c = s[pos];
         if (c == ',') {
           pos++;
           flowSpace(parent);
-          if (s.charAt(pos) == close) {
+          if (s[pos] == close) {
             throw GIVE_UP;
           }
         } else if (c == close) {
@@ -739,9 +771,9 @@ final class PlainYaml {
       if (pos >= n) {
         throw GIVE_UP;
       }
-      char c = s.charAt(pos);
-      if (c == '#' && (pos == lineStart || s.charAt(pos - 1) == ' ')) {
-        pos = s.indexOf('\n', pos);
+      char c = s[pos];
+      if (c == '#' && (pos == lineStart || s[pos - 1] == ' ')) {
+        pos = lineEnd(pos);
         if (pos < 0) {
           throw GIVE_UP;
         }
@@ -757,9 +789,9 @@ final class PlainYaml {
       line++;
       lineStart = pos;
       skipSpaces();
-      if (pos < n && s.charAt(pos) != '\n' && s.charAt(pos) != '#'
+      if (pos < n && s[pos] != '\n' && s[pos] != '#'
           && (pos - lineStart <= parent || pos == lineStart
-              && (s.startsWith("---", pos) || s.startsWith("...", pos)))) {
+              && (startsWith("---", pos) || startsWith("...", pos)))) {
         throw GIVE_UP;
       }
     }
@@ -767,7 +799,7 @@ final class PlainYaml {
 
   /** A scalar or nested flow collection inside a flow collection; a key may not be nested. */
   private void flowItem(boolean key, int parent) {
-    char c = s.charAt(pos);
+    char c = s[pos];
     if (c == '[' || c == '{') {
       if (key) {
         throw GIVE_UP;
@@ -780,21 +812,21 @@ final class PlainYaml {
       handler.scalar(quoted(), false, at);
       return;
     }
-    if (c == '-' ? pos + 1 >= n || ",[]{} \n\t".indexOf(s.charAt(pos + 1)) >= 0
+    if (c == '-' ? pos + 1 >= n || ",[]{} \n\t".indexOf(s[pos + 1]) >= 0
         : !plainStart(pos) || c == '?' || c == ':') {
       throw GIVE_UP;
     }
     int start = pos;
     int end = pos;
     while (pos < n) {
-      char d = s.charAt(pos);
+      char d = s[pos];
       if (",[]{}\n".indexOf(d) >= 0) {
         break;
       }
-      if (d == ':' && (pos + 1 >= n || ", \n[]{}".indexOf(s.charAt(pos + 1)) >= 0)) {
+      if (d == ':' && (pos + 1 >= n || ", \n[]{}".indexOf(s[pos + 1]) >= 0)) {
         break;
       }
-      if (d == '\t' || d == '?' || d == ' ' && pos + 1 < n && s.charAt(pos + 1) == '#') {
+      if (d == '\t' || d == '?' || d == ' ' && pos + 1 < n && s[pos + 1] == '#') {
         throw GIVE_UP;
       }
       pos++;
@@ -802,6 +834,6 @@ final class PlainYaml {
         end = pos;
       }
     }
-    handler.scalar(s.substring(start, end), true, line);
+    handler.scalar(text(start, end), true, line);
   }
 }

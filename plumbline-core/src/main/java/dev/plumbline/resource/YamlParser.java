@@ -123,30 +123,40 @@ final class YamlParser {
       parseGeneral(new Joined(new String(buffer, 0, length), new Failing(e)), sink);
       return;
     }
-    parse(new String(buffer, 0, length), sink);
+    if (!plain(buffer, length, sink)) {
+      parseGeneral(new java.io.StringReader(new String(buffer, 0, length)), sink);
+    }
   }
 
   /** Reads a YAML stream held in a string (see {@link #parse(Reader, Sink)}). */
   void parse(String text, Sink sink) {
-    if (!SNAKEYAML_ONLY) {
-      List<Runnable> given = new ArrayList<>();
-      Sink recorder = new Sink() {
-        @Override
-        public void document(Document document) {
-          given.add(() -> sink.document(document));
-        }
-
-        @Override
-        public void problem(int documentIndex, int line, String message, boolean fatal) {
-          given.add(() -> sink.problem(documentIndex, line, message, fatal));
-        }
-      };
-      if (PlainYaml.parse(text, new PlainEvents(recorder), limits.maxDepth())) {
-        given.forEach(Runnable::run);
-        return;
-      }
+    if (SNAKEYAML_ONLY || !plain(text.toCharArray(), text.length(), sink)) {
+      parseGeneral(new java.io.StringReader(text), sink);
     }
-    parseGeneral(new java.io.StringReader(text), sink);
+  }
+
+  /**
+   * Reads a stream with {@link PlainYaml}; false when it gave up, and then nothing has reached
+   * {@code sink}.
+   */
+  private boolean plain(char[] text, int length, Sink sink) {
+    List<Runnable> given = new ArrayList<>();
+    Sink recorder = new Sink() {
+      @Override
+      public void document(Document document) {
+        given.add(() -> sink.document(document));
+      }
+
+      @Override
+      public void problem(int documentIndex, int line, String message, boolean fatal) {
+        given.add(() -> sink.problem(documentIndex, line, message, fatal));
+      }
+    };
+    if (PlainYaml.parse(text, length, new PlainEvents(recorder), limits.maxDepth())) {
+      given.forEach(Runnable::run);
+      return true;
+    }
+    return false;
   }
 
   /** Drives the document builder from {@link PlainYaml}'s events as from snakeyaml's. */
