@@ -228,6 +228,24 @@ final class Rbac {
     Map<?, ?> metadata = map(r.get("metadata"));
     String name = string(metadata.get("name"));
     String namespace = string(metadata.get("namespace"));
+    // Every RBAC control asks for the grantees of the role it judges: they are worked out once
+    // per role of the scan (what they depend on: kind, namespace, name, and the labels that
+    // aggregation rules select).
+    String key = kind + "\n" + namespace + "\n" + name + "\n"
+        + (kind.equals("ClusterRole") ? String.valueOf(metadata.get("labels")) : "");
+    Map<String, List<Object>> known = inventory.derived("rbac.grantees",
+        inv -> new java.util.concurrent.ConcurrentHashMap<>());
+    List<Object> grantees = known.get(key);
+    if (grantees == null) {
+      grantees = java.util.Collections.unmodifiableList(
+          granteesOf(inventory, kind, name, namespace, metadata));
+      known.putIfAbsent(key, grantees);
+    }
+    return grantees;
+  }
+
+  private static List<Object> granteesOf(Inventory inventory, String kind, String name,
+      String namespace, Map<?, ?> metadata) {
     Set<String> seen = new LinkedHashSet<>();
     List<Object> grantees = new ArrayList<>();
     addGrantees(inventory, kind, name, namespace, "", seen, grantees);
