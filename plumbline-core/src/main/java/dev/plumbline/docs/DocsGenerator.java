@@ -162,7 +162,7 @@ public final class DocsGenerator {
       for (Path p : fixtures) {
         String name = p.getFileName().toString();
         String kind = name.startsWith("pass-") ? "passes" : name.startsWith("fail-") ? "fails"
-            : "fixed";
+            : name.startsWith("skip-") ? "not judged" : "fixed";
         sb.append("- [").append(name).append("](../../").append(libraryPath).append("/controls/")
             .append(c.id()).append("/tests/").append(name).append(") (").append(kind)
             .append(")\n");
