@@ -169,6 +169,36 @@ final class Rbac {
   }
 
   /**
+   * The RoleBindings that may bind the Role {@code name} of {@code namespace}: those of its
+   * namespace and those without one, in the order of {@link #bindingsByRole} (where RoleBindings
+   * without a namespace come first). Roles of the same name in many namespaces would otherwise
+   * each go through the RoleBindings of all of them.
+   */
+  private static List<Map<?, ?>> roleBindingsIn(Inventory inventory, String name,
+      String namespace) {
+    Map<String, List<Map<?, ?>>> index = inventory.derived("rbac.roleBindingsByNamespace", inv -> {
+      Map<String, List<Map<?, ?>>> byNamespace = new HashMap<>();
+      for (Object b : inv.list("RoleBinding")) {
+        Map<?, ?> roleRef = map(map(b).get("roleRef"));
+        if ("Role".equals(roleRef.get("kind"))) {
+          String ns = string(map(map(b).get("metadata")).get("namespace"));
+          byNamespace.computeIfAbsent(string(roleRef.get("name")) + "\n" + ns,
+              k -> new ArrayList<>()).add(map(b));
+        }
+      }
+      return byNamespace;
+    });
+    List<Map<?, ?>> unnamespaced = index.getOrDefault(name + "\n", List.of());
+    List<Map<?, ?>> inNamespace = index.getOrDefault(name + "\n" + namespace, List.of());
+    if (unnamespaced.isEmpty()) {
+      return inNamespace;
+    }
+    List<Map<?, ?>> both = new ArrayList<>(unnamespaced);
+    both.addAll(inNamespace);
+    return both;
+  }
+
+  /**
    * The bindings of an inventory by the service account they name ({@code "namespace/name"}): a
    * subject without a namespace in a RoleBinding is in the binding's namespace.
    */
@@ -288,7 +318,10 @@ final class Rbac {
 
   private static void addGrantees(Inventory inventory, String kind, String name, String namespace,
       String suffix, Set<String> seen, List<Object> grantees) {
-    for (Map<?, ?> binding : bindingsByRole(inventory).getOrDefault(kind + "/" + name, List.of())) {
+    List<Map<?, ?>> candidates = kind.equals("Role") && !namespace.isEmpty()
+        ? roleBindingsIn(inventory, name, namespace)
+        : bindingsByRole(inventory).getOrDefault(kind + "/" + name, List.of());
+    for (Map<?, ?> binding : candidates) {
       Map<?, ?> bindingMeta = map(binding.get("metadata"));
       String bindingNamespace = string(bindingMeta.get("namespace"));
       boolean clusterWide = "ClusterRoleBinding".equals(binding.get("kind"));

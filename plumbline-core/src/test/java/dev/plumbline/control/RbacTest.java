@@ -190,6 +190,30 @@ class RbacTest {
   }
 
   @Test
+  void aRoleBindingWithoutANamespaceMayBindTheRoleOfAnyNamespace() {
+    Inventory inventory = inventory(BINDINGS + """
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: anywhere}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: deployer}
+        subjects:
+          - {kind: User, name: kim@example.com}
+        """);
+    Map<String, Object> role = Map.of("kind", "Role",
+        "metadata", Map.of("name", "deployer", "namespace", "ci"));
+    assertThat(texts(Rbac.grantees(inventory, role))).containsExactly(
+        "User kim@example.com via RoleBinding anywhere",
+        "User jane@example.com via RoleBinding ci/deploy");
+    assertThat(texts(Rbac.grantees(inventory, Map.of("kind", "Role",
+        "metadata", Map.of("name", "deployer", "namespace", "staging"))))).containsExactly(
+        "User kim@example.com via RoleBinding anywhere",
+        "User bob@example.com via RoleBinding staging/deploy");
+    assertThat(Rbac.grantees(inventory, role)).as("asked again")
+        .isSameAs(Rbac.grantees(inventory, role));
+  }
+
+  @Test
   void aClusterRoleIsGrantedThroughTheClusterRolesThatAggregateIt() {
     // As Kyverno installs itself: the bound role aggregates the ":core" one by its labels.
     Inventory inventory = inventory("""
