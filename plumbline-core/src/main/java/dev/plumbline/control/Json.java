@@ -37,12 +37,34 @@ public final class Json {
    * @return {@code value} itself when it holds no null field (nothing is copied), else a copy
    */
   public static Object withoutNullFields(Object value) {
+    // Null fields are rare: looking for one first costs one pass over values, no entries.
+    return holdsNullField(value) ? stripped(value) : value;
+  }
+
+  private static boolean holdsNullField(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      for (Object item : map.values()) {
+        if (item == null || holdsNullField(item)) {
+          return true;
+        }
+      }
+    } else if (value instanceof List<?> list) {
+      for (int i = 0, n = list.size(); i < n; i++) {
+        if (holdsNullField(list.get(i))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static Object stripped(Object value) {
     if (value instanceof Map<?, ?> map) {
       Map<String, Object> copy = null;
       int index = 0;
       for (Map.Entry<?, ?> e : map.entrySet()) {
         Object item = e.getValue();
-        Object clean = item == null ? null : withoutNullFields(item);
+        Object clean = item == null ? null : stripped(item);
         if (copy == null && (item == null || clean != item)) {
           copy = new LinkedHashMap<>(Math.max(4, map.size() * 2));
           int i = 0;
@@ -64,7 +86,7 @@ public final class Json {
       List<Object> copy = null;
       for (int i = 0; i < list.size(); i++) {
         Object item = list.get(i);
-        Object clean = withoutNullFields(item);
+        Object clean = stripped(item);
         if (copy == null && clean != item) {
           copy = new ArrayList<>(list.subList(0, i));
         }

@@ -153,6 +153,41 @@ interface Lined {
       modifications++;
     }
 
+    /** The values in order, read from the array (no entry per value, unlike the default). */
+    @Override
+    public java.util.Collection<Object> values() {
+      return new java.util.AbstractCollection<>() {
+        @Override
+        public int size() {
+          return size;
+        }
+
+        @Override
+        public Iterator<Object> iterator() {
+          return new Iterator<>() {
+            int next;
+            final int expected = modifications;
+
+            @Override
+            public boolean hasNext() {
+              return next < size;
+            }
+
+            @Override
+            public Object next() {
+              if (expected != modifications) {
+                throw new ConcurrentModificationException();
+              }
+              if (next >= size) {
+                throw new NoSuchElementException();
+              }
+              return values[next++];
+            }
+          };
+        }
+      };
+    }
+
     @Override
     public Set<Entry<String, Object>> entrySet() {
       return new AbstractSet<>() {
