@@ -106,6 +106,10 @@ final class Scalars {
   }
 
   private static Object number(String text) {
+    Long small = shortDecimal(text);
+    if (small != null) {
+      return small; // what the general path below gives, without its patterns
+    }
     String plain = text.indexOf('_') >= 0 ? text.replace("_", "") : text;
     if (plain.isEmpty()) {
       return null;
@@ -156,6 +160,27 @@ final class Scalars {
 
   private static String unsigned(String s) {
     return s.startsWith("-") || s.startsWith("+") ? s.substring(1) : s;
+  }
+
+  /**
+   * The value of up to 18 decimal digits, with an optional minus and no leading zero (which
+   * would make it octal), or null: most numbers of a manifest (ports, replicas, user ids).
+   */
+  private static Long shortDecimal(String text) {
+    int n = text.length();
+    int start = n > 0 && text.charAt(0) == '-' ? 1 : 0;
+    if (n == start || n - start > 18 || (text.charAt(start) == '0' && n - start > 1)) {
+      return null;
+    }
+    long value = 0;
+    for (int i = start; i < n; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return null;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return start == 1 ? -value : value;
   }
 
   private static Object integer(String plain, int radix) {
