@@ -22,6 +22,8 @@ final class Scalars {
   private static final Set<String> NULL = Set.of("", "~", "null", "Null", "NULL");
   private static final Pattern FLOAT =
       Pattern.compile("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
+  /** Every character the number forms below can hold: digits, hex, prefixes, inf and nan. */
+  private static final String IN_NUMBERS = "0123456789abcdefABCDEFxXoOiInN_+-.";
   private static final Pattern DECIMAL = Pattern.compile("[-+]?[0-9]+");
   private static final Pattern HEX = Pattern.compile("[-+]?0[xX][0-9a-fA-F]+");
   private static final Pattern OCTAL = Pattern.compile("[-+]?0[oO]?[0-7]+");
@@ -109,6 +111,11 @@ final class Scalars {
     Long small = shortDecimal(text);
     if (small != null) {
       return small; // what the general path below gives, without its patterns
+    }
+    for (int i = 0; i < text.length(); i++) {
+      if (IN_NUMBERS.indexOf(text.charAt(i)) < 0) {
+        return null; // quantities such as 100m or 128Mi, names, versions...
+      }
     }
     String plain = text.indexOf('_') >= 0 ? text.replace("_", "") : text;
     if (plain.isEmpty()) {
