@@ -42,15 +42,20 @@ public final class Inventory {
 
   /** An inventory of the given resources. */
   public static Inventory of(Collection<Resource> resources) {
+    List<Resource> all = List.copyOf(resources);
+    // Looking through every object for null fields is most of the work: on all cores.
+    Object[] clean = java.util.stream.IntStream.range(0, all.size()).parallel()
+        .mapToObj(i -> Json.withoutNullFields(all.get(i).object())).toArray();
     Map<String, Map<String, Map<String, Object>>> byKind = new HashMap<>();
-    for (Resource r : resources) {
+    for (int i = 0; i < all.size(); i++) {
+      Resource r = all.get(i);
       Map<String, Object> objects = byKind.computeIfAbsent(r.kind(), k -> new HashMap<>())
           .computeIfAbsent(namespaceOf(r), n -> new LinkedHashMap<>());
       String key = keyOf(r);
       if (objects.containsKey(key)) {
         key = key + "\u0000" + objects.size(); // a second object of that name: both are kept
       }
-      objects.put(key, Json.withoutNullFields(r.object()));
+      objects.put(key, clean[i]);
     }
     return new Inventory(byKind);
   }
