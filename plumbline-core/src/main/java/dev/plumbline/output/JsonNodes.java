@@ -149,6 +149,11 @@ final class JsonNodes {
     out.write('\n');
   }
 
+  /** A generator that writes as {@link #writeObject} does. */
+  static JsonGenerator generator(Writer out) {
+    return PRETTY.createGenerator(out);
+  }
+
   /** Writes a tree, indented by two spaces, with {@code \n} line ends and a final newline. */
   static void write(JsonNode tree, Writer out) throws IOException {
     try {

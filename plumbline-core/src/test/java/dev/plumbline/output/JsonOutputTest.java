@@ -45,9 +45,7 @@ class JsonOutputTest {
     java.io.StringWriter streamed = new java.io.StringWriter();
     JsonNodes.writeObject(streamed, g -> {
       g.writeName("findings");
-      g.writeStartArray();
-      findings.forEach(f -> JsonWriter.writeFinding(g, f));
-      g.writeEndArray();
+      JsonWriter.writeFindings(g, findings);
     });
     tools.jackson.databind.node.ObjectNode tree = JsonNodes.object();
     tools.jackson.databind.node.ArrayNode array = tree.putArray("findings");
