@@ -341,10 +341,6 @@ final class CelSupport {
             Cidrs::contains));
   }
 
-  /**
-   * The bindings the runtime above is built from, by overload id: the standard functions, those
-   * of the extensions (recorded from what each library adds to a runtime builder), then ours.
-   */
   private static <T> List<T> concat(List<T> a, List<T> b) {
     List<T> all = new java.util.ArrayList<>(a);
     all.addAll(b);
