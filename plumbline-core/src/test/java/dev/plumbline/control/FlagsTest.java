@@ -22,6 +22,19 @@ class FlagsTest {
   }
 
   @Test
+  void theOccurrencesOfAListFlagAddUpAsTheComponentsReadThem() {
+    // kubeadm v1beta4 extraArgs may name a flag twice; pflag string slices append, gates merge
+    assertThat(Flags.parse(List.of("kube-apiserver",
+        "--enable-admission-plugins=NodeRestriction,DenyServiceExternalIPs",
+        "--enable-admission-plugins", "EventRateLimit", "--profiling=true", "--profiling=false",
+        "--feature-gates=A=true", "--feature-gates=B=false")))
+        .containsEntry("enable-admission-plugins",
+            "NodeRestriction,DenyServiceExternalIPs,EventRateLimit")
+        .containsEntry("feature-gates", "A=true,B=false")
+        .containsEntry("profiling", "false");
+  }
+
+  @Test
   void aShellScriptAfterMinusCIsReadForFlagsNotTakenAsTheValueOfC() {
     String script = "exec kube-apiserver --profiling=false --v=2 1>>/var/log/kube-apiserver.log";
     assertThat(Flags.parse(List.of("/bin/sh", "-c", script)))
