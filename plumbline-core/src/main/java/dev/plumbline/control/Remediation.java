@@ -51,8 +51,8 @@ public record Remediation(String text, List<PatchOp> patch, boolean safe, Guard 
 
   /** Why a finding gets no patch when {@code skipWhen} holds for its target, for a person. */
   public static final String WITHHELD = "the automatic fix does not fit here (the control's "
-      + "remediation.skipWhen holds: the result would not be a valid object; or the flag to set "
-      + "is in a shell line)";
+      + "remediation.skipWhen holds, the flag to set is in a shell line, or the object is a "
+      + "mirror pod): fix it by hand";
 
   public boolean hasPatch() {
     return !patch.isEmpty();
