@@ -149,6 +149,11 @@ final class ControlsCommand {
         out.println("  Automatic patch (" + (c.remediation().safe() ? "safe" : "review first")
             + "), relative to the " + c.target().label() + ":");
         for (PatchOp op : c.remediation().patch()) {
+          if (op.op().equals("flag")) {
+            out.println("    flag " + op.value() + " (replaces the argument that sets --"
+                + op.flagName() + " last, or appends it)");
+            continue;
+          }
           out.println("    " + op.op() + " " + op.path().toPointer()
               + (op.op().equals("remove") ? "" : " = " + dev.plumbline.control.Json.brief(op.value())));
         }

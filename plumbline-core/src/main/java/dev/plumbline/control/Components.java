@@ -40,6 +40,7 @@ final class Components {
       "scheduler", "kube-scheduler",
       "kubelet", "kubelet",
       "proxy", "kube-proxy");
+  private static final Set<String> SHELLS = Set.of("sh", "bash", "ash", "dash", "busybox");
   private static final Set<String> LAUNCHERS = Set.of("sh", "bash", "ash", "dash", "busybox",
       "exec", "env", "go-runner", "tini", "dumb-init", "nice", "ionice", "hyperkube");
 
@@ -101,6 +102,77 @@ final class Components {
     String value = flags.get(flag);
     entry.put("value", value == null ? dev.cel.common.values.NullValue.NULL_VALUE : value);
     return entry;
+  }
+
+  /**
+   * Where a flag patch ({@code op: flag}) writes {@code --flag}, relative to the container:
+   * {@code field} is {@code "command"}, {@code "args"} or {@code "env"}; {@code index} is the
+   * element to replace, or the list's size to append; {@code valueOnly} says the element holds
+   * the flag's value alone (the item after a bare {@code --flag}, or an etcd variable's value).
+   */
+  record FlagSite(String field, int index, boolean valueOnly) {}
+
+  /**
+   * Where {@code --flag} is set, as the flag controls find it (see {@link #violation}), or
+   * where it belongs when it is not set.
+   *
+   * @throws IllegalArgumentException when no argument can be changed or added without a person:
+   *     the flags are in a shell line ({@code sh -c "exec kube-apiserver ..."}), or the flag's
+   *     value is the first of the args after a command that ends with the bare flag
+   */
+  static FlagSite site(Object container, String flag) {
+    List<Object> all = arguments(container);
+    String first = all.isEmpty() ? "" : String.valueOf(all.get(0)).strip().split("\\s+")[0];
+    if (SHELLS.contains(first.substring(first.lastIndexOf('/') + 1))) {
+      throw new IllegalArgumentException("the program is started by a shell: its flags are "
+          + "changed by hand");
+    }
+    for (Object arg : all) {
+      if (isShellLine(String.valueOf(arg))) {
+        throw new IllegalArgumentException("the program is started by a shell line: a flag in "
+            + "it is changed by hand");
+      }
+    }
+    for (String field : List.of("args", "command")) {
+      List<?> list = list(container, field);
+      for (int i = list.size() - 1; i >= 0; i--) {
+        String arg = String.valueOf(list.get(i));
+        if (!sets(arg, flag)) {
+          continue;
+        }
+        if (arg.contains("=")) {
+          return new FlagSite(field, i, false);
+        }
+        // a bare --flag takes the next argument as its value, as Flags reads it
+        if (i + 1 < list.size()) {
+          return takesValue(list.get(i + 1)) ? new FlagSite(field, i + 1, true)
+              : new FlagSite(field, i, false);
+        }
+        if (field.equals("command") && !list(container, "args").isEmpty()
+            && takesValue(list(container, "args").get(0))) {
+          throw new IllegalArgumentException("the value of --" + flag + " is the first of the "
+              + "args: change it by hand");
+        }
+        return new FlagSite(field, i, false);
+      }
+    }
+    if (of(container).equals("etcd")) {
+      EnvValue env = etcdEnv(container).get(flag);
+      if (env != null) {
+        return new FlagSite("env", env.index(), true);
+      }
+    }
+    String home = home(container);
+    return new FlagSite(home, list(container, home).size(), false);
+  }
+
+  private static boolean takesValue(Object next) {
+    String s = String.valueOf(next);
+    return !s.startsWith("-") && !isShellLine(s);
+  }
+
+  private static boolean isShellLine(String arg) {
+    return arg.contains(" --") && !arg.startsWith("--");
   }
 
   /** The path of the last argument that sets {@code --flag}, or null. */

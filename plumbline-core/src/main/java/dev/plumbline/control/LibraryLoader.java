@@ -245,8 +245,12 @@ final class LibraryLoader {
     for (Fields op : r.list("patch")) {
       op.allowOnly(Set.of("op", "path", "value"));
       String kind = op.string("op");
+      if (kind.equals("flag")) {
+        ops.add(flagOp(op, target));
+        continue;
+      }
       if (!Set.of("add", "replace", "remove").contains(kind)) {
-        throw op.problem("op", "must be add, replace or remove");
+        throw op.problem("op", "must be add, replace, remove or flag");
       }
       String pointer = op.string("path");
       FieldPath path;
@@ -276,6 +280,23 @@ final class LibraryLoader {
       }
     }
     return new Remediation(text, ops, safe, skipWhen);
+  }
+
+  /** {@code op: flag, value: --name=value}: sets a flag of the component a container runs. */
+  private static PatchOp flagOp(Fields op, Target target) {
+    if (target != Target.CONTAINER) {
+      throw op.problem("op", "flag sets a command-line flag of a container: the control's "
+          + "target must be container");
+    }
+    if (op.keys().contains("path")) {
+      throw op.problem("path", "not used with flag: the flag is found in the container's "
+          + "command, args or (etcd) environment");
+    }
+    if (!(op.raw("value") instanceof String value)
+        || !value.matches("--[A-Za-z0-9][A-Za-z0-9-]*=.*")) {
+      throw op.problem("value", "flag needs the argument to write, '--name=value'");
+    }
+    return new PatchOp("flag", FieldPath.ROOT, value);
   }
 
   /** Parses a JSON Pointer relative to the target: {@code /securityContext/privileged}. */

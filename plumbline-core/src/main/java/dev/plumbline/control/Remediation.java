@@ -17,6 +17,16 @@ import java.util.Map;
  * host port of every port), and for nothing when there is no list. {@link #absolute} turns a
  * patch into strict RFC 6902 operations on the whole object, adding the parents explicitly.
  *
+ * <p>One operation is not JSON Patch: {@code flag} (value {@code --profiling=false}) sets a
+ * command-line flag of the component a container runs, where the flag controls find it
+ * ({@code componentFlags}, {@code flagViolation}): it replaces the argument that sets the flag
+ * last, in {@code command} or {@code args} ({@code --profiling} or {@code --profiling=true}
+ * becomes {@code --profiling=false}; after a bare {@code --audit-log-maxage} only the value item
+ * changes), or for etcd the value of the {@code ETCD_*} variable that sets it; when nothing sets
+ * it, the argument is appended to {@code args}, or to {@code command} when there are no args.
+ * It does not fit a program started by a shell ({@code sh -c "exec kube-apiserver ..."}): see
+ * {@link #fits}.
+ *
  * <p>A patch need not fit every target: setting {@code allowPrivilegeEscalation: false} on a
  * privileged container gives an object the API server refuses. {@code skipWhen} names those
  * targets: a CEL bool over the same variables as the control's check, evaluated by the scanner
@@ -41,7 +51,8 @@ public record Remediation(String text, List<PatchOp> patch, boolean safe, Guard 
 
   /** Why a finding gets no patch when {@code skipWhen} holds for its target, for a person. */
   public static final String WITHHELD = "the automatic fix does not fit here (the control's "
-      + "remediation.skipWhen holds: the result would not be a valid object)";
+      + "remediation.skipWhen holds, the flag to set is in a shell line, or the object is a "
+      + "mirror pod): fix it by hand";
 
   public boolean hasPatch() {
     return !patch.isEmpty();
@@ -55,8 +66,8 @@ public record Remediation(String text, List<PatchOp> patch, boolean safe, Guard 
   public void applyInPlace(Map<String, Object> object, List<FieldPath> targets) {
     for (FieldPath target : targets) {
       for (PatchOp op : patch) {
-        for (FieldPath path : expand(object, target.concat(op.path()))) {
-          apply(object, path, op);
+        for (PatchOp concrete : resolve(object, target, op)) {
+          apply(object, concrete.path(), concrete);
         }
       }
     }
@@ -86,13 +97,53 @@ public record Remediation(String text, List<PatchOp> patch, boolean safe, Guard 
     return paths;
   }
 
+  /**
+   * Whether the patch can be applied at {@code target} of {@code object}: false where a
+   * {@code flag} operation finds no argument it may change or add (see the class comment). The
+   * scanner withholds the patch from such targets, as it does where {@code skipWhen} holds.
+   */
+  public boolean fits(Map<String, Object> object, FieldPath target) {
+    for (PatchOp op : patch) {
+      if (op.op().equals("flag")) {
+        try {
+          Components.site(target.lookup(object), op.flagName());
+        } catch (IllegalArgumentException e) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * One operation at one target as concrete operations with whole-object paths: {@code *}
+   * expanded, {@code flag} turned into the {@code replace} or {@code add} it makes.
+   */
+  static List<PatchOp> resolve(Object root, FieldPath target, PatchOp op) {
+    if (op.op().equals("flag")) {
+      Components.FlagSite site = Components.site(target.lookup(root), op.flagName());
+      FieldPath at = target.key(site.field()).index(site.index());
+      if (site.field().equals("env")) {
+        at = at.key("value");
+      }
+      boolean exists = at.lookup(root) != null;
+      return List.of(new PatchOp(exists ? "replace" : "add", at,
+          site.valueOnly() ? op.flagValue() : op.value()));
+    }
+    List<PatchOp> ops = new ArrayList<>();
+    for (FieldPath path : expand(root, target.concat(op.path()))) {
+      ops.add(new PatchOp(op.op(), path, op.value()));
+    }
+    return ops;
+  }
+
   /** The patch as strict RFC 6902 operations against {@code object}, for one target path. */
   public List<Map<String, Object>> absolute(Map<String, Object> object, FieldPath target) {
     List<Map<String, Object>> ops = new ArrayList<>();
     Object copy = Json.deepCopy(object);
     for (PatchOp op : patch) {
-      for (FieldPath full : expand(copy, target.concat(op.path()))) {
-        absolute(copy, full, op, ops);
+      for (PatchOp concrete : resolve(copy, target, op)) {
+        absolute(copy, concrete.path(), concrete, ops);
       }
     }
     return ops;

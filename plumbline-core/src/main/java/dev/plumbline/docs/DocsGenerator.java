@@ -137,6 +137,13 @@ public final class DocsGenerator {
           .append(c.remediation().safe() ? "safe to apply unattended"
               : "review before applying").append("):\n\n");
       for (PatchOp op : c.remediation().patch()) {
+        if (op.op().equals("flag")) {
+          sb.append("- `flag ").append(op.value()).append("`: the argument that sets `--")
+              .append(op.flagName()).append("` last (in `command` or `args`) becomes `")
+              .append(op.value()).append("`; when none does, it is appended to `args`, or to ")
+              .append("`command` when there are no args\n");
+          continue;
+        }
         sb.append("- `").append(op.op()).append(' ').append(op.path().toPointer());
         if (!op.op().equals("remove")) {
           sb.append(" = ").append(Json.brief(op.value()));

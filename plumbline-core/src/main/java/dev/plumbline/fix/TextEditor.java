@@ -18,7 +18,8 @@ import org.snakeyaml.engine.v2.common.ScalarStyle;
  * leaving every other character alone: a changed scalar is replaced where it stands, a new key
  * is inserted after the last entry of its mapping at that mapping's indentation (or before the
  * closing brace of a flow mapping), a removed key takes its line with it, and a list is edited
- * item by item while its length stays the same.
+ * item by item while its length stays the same; items appended to a list follow its last item,
+ * at its items' indentation (or before the closing bracket of a flow list).
  */
 final class TextEditor {
   private record Edit(int start, int end, String text) {}
@@ -28,7 +29,9 @@ final class TextEditor {
     static final Parent OTHER = new Parent(null, -1, 0);
   }
 
-  private static final Pattern PLAIN = Pattern.compile("[A-Za-z/][A-Za-z0-9_./-]*");
+  /** Strings written plain: names and paths, and command-line flags ({@code --profiling=false}). */
+  private static final Pattern PLAIN = Pattern.compile(
+      "[A-Za-z/][A-Za-z0-9_./-]*|--[A-Za-z0-9][A-Za-z0-9_./=-]*");
   private static final Set<String> YAML11_WORDS = Set.of("y", "n", "yes", "no", "true", "false",
       "on", "off", "null");
 
@@ -119,7 +122,49 @@ final class TextEditor {
       }
       return;
     }
+    if (node instanceof Sequence q && before instanceof List<?> b && after instanceof List<?> a
+        && !b.isEmpty() && a.size() > b.size() && q.items.size() == b.size()) {
+      // items appended (a flag added to a command): the others are edited where they stand
+      for (int i = 0; i < b.size(); i++) {
+        diff(q.items.get(i), b.get(i), a.get(i), Parent.OTHER);
+      }
+      append(q, a.subList(b.size(), a.size()));
+      return;
+    }
     replace(node, after, parent);
+  }
+
+  /** Adds items after the last item of a non-empty sequence, in its style. */
+  private void append(Sequence q, List<?> items) {
+    Node last = q.items.get(q.items.size() - 1);
+    if (q.flow) {
+      StringBuilder sb = new StringBuilder();
+      for (Object item : items) {
+        sb.append(", ").append(flow(item));
+      }
+      edits.add(new Edit(last.end, last.end, sb.toString()));
+      return;
+    }
+    Node first = q.items.get(0);
+    int dash = first.start - 1;
+    while (dash >= 0 && text.charAt(dash) == ' ') {
+      dash--;
+    }
+    if (dash < 0 || text.charAt(dash) != '-' || !blank(lineStart(dash), dash)) {
+      throw new Uneditable("cannot tell where the items of the list start", lineOf(first.start));
+    }
+    if (last instanceof Scalar s && (s.style == ScalarStyle.LITERAL
+        || s.style == ScalarStyle.FOLDED)) {
+      throw new Uneditable("the list ends with a block scalar (| or >)", lineOf(s.start));
+    }
+    String lines = block(items, column(dash));
+    int at = lineEnd(last.end);
+    if (at == text.length() && !endsWithNewline()) {
+      edits.add(new Edit(at, at, newline + lines.substring(0, lines.length()
+          - newline.length())));
+    } else {
+      edits.add(new Edit(at, at, lines));
+    }
   }
 
   /** Replaces a whole value. */

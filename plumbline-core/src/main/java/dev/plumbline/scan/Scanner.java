@@ -167,6 +167,7 @@ public final class Scanner {
     Object labels = metadataLabels(resource);
     // One context per target, shared by every control; guard results are cached per target.
     Targets targets = new Targets(subject, inventory);
+    boolean mirror = isMirrorPod(resource);
     for (Control control : controlsFor(ref)) {
       List<Violation> violations = new ArrayList<>();
       Set<FieldPath> withheld = new HashSet<>();
@@ -178,8 +179,15 @@ public final class Scanner {
           }
           judged = true;
           List<Violation> found = control.evaluate(t.context(), options.pssVersion());
-          if (!found.isEmpty() && skipsPatch(control, t, resource, errors)) {
+          if (!found.isEmpty() && control.remediation().hasPatch()
+              && (mirror || skipsPatch(control, t, resource, errors))) {
             found.forEach(v -> withheld.add(v.targetPath()));
+          } else if (!found.isEmpty() && control.remediation().hasPatch()) {
+            for (Violation v : found) {
+              if (!control.remediation().fits(subject.object(), v.targetPath())) {
+                withheld.add(v.targetPath());
+              }
+            }
           }
           violations.addAll(found);
         }
@@ -232,6 +240,20 @@ public final class Scanner {
         .stream()
         .filter(c -> c.targets(ref) && c.availableAt(options.pssVersion()))
         .toList());
+  }
+
+  /**
+   * Whether a resource is a mirror pod: the API server's copy of a static pod, which the kubelet
+   * made from a manifest file on its node (annotation {@code kubernetes.io/config.mirror}).
+   * Patching it changes nothing that runs (the kubelet runs the file, and the API server refuses
+   * changes to a pod's spec), and a mutated copy would show a fix that is not there: patches are
+   * withheld from every mirror pod, and the file on the node is fixed instead.
+   */
+  public static boolean isMirrorPod(Resource resource) {
+    return resource.kind().equals("Pod")
+        && resource.object().get("metadata") instanceof Map<?, ?> metadata
+        && metadata.get("annotations") instanceof Map<?, ?> annotations
+        && annotations.containsKey("kubernetes.io/config.mirror");
   }
 
   /**

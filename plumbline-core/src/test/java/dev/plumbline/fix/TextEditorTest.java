@@ -214,4 +214,28 @@ class TextEditorTest {
     assertThat(TextEditor.string("pod-security.kubernetes.io/enforce"))
         .isEqualTo("pod-security.kubernetes.io/enforce");
   }
+
+  @Test
+  void appendsItemsToABlockListAtItsItemsIndentationEvenAtTheEndOfTheFile() {
+    String text = "command:\n    -   kube-apiserver   # first\n    - --v=2";
+    String got = edit(text, m -> ((List<Object>) m.get("command")).addAll(
+        List.of("--profiling=false", "--audit-log-maxage=30")));
+    assertThat(got).isEqualTo("command:\n    -   kube-apiserver   # first\n    - --v=2\n"
+        + "    - --profiling=false\n    - --audit-log-maxage=30");
+  }
+
+  @Test
+  void appendsItemsToAFlowListBeforeItsBracket() {
+    String text = "args: [--v=2]  # flags\n";
+    assertThat(edit(text, m -> ((List<Object>) m.get("args")).add("--profiling=false")))
+        .isEqualTo("args: [--v=2, --profiling=false]  # flags\n");
+  }
+
+  @Test
+  void writesCommandLineFlagsPlain() {
+    assertThat(TextEditor.string("--bind-address=127.0.0.1"))
+        .isEqualTo("--bind-address=127.0.0.1");
+    assertThat(TextEditor.string("--x=a b")).isEqualTo("\"--x=a b\"");
+    assertThat(TextEditor.string("-v")).isEqualTo("\"-v\"");
+  }
 }

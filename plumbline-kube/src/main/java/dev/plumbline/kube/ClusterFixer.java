@@ -8,6 +8,7 @@ import dev.plumbline.resource.FieldPath;
 import dev.plumbline.resource.Resource;
 import dev.plumbline.resource.ResourceRef;
 import dev.plumbline.scan.Finding;
+import dev.plumbline.scan.Scanner;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
@@ -26,7 +27,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * Fixes live objects: turns the remediation patches of a cluster scan's findings into one
  * strategic merge patch per object (the owning workload, never a Pod its controller would
- * recreate), and applies them on request, each after a server-side dry run
+ * recreate, nor a mirror pod: its static pod runs from a file on the node), and applies them on request, each after a server-side dry run
  * ({@code dryRun=All}) of the same patch succeeds.
  *
  * <p>Lists whose elements the API server merges by a key (containers, init and ephemeral
@@ -68,6 +69,11 @@ public final class ClusterFixer {
     }
   }
 
+  /** Why a mirror pod is not patched. */
+  public static final String MIRROR = "a mirror pod: the kubelet runs the static pod from its "
+      + "manifest file on the node (and the API server refuses changes to a pod's spec); fix the "
+      + "file there, for example with plumbline fix /etc/kubernetes/manifests/";
+
   /** A finding no patch is made for, and why. */
   public record Left(Finding finding, String reason) {}
 
@@ -98,6 +104,8 @@ public final class ClusterFixer {
       Resource r = byRef.get(f.resource());
       if (!f.control().remediation().hasPatch()) {
         left.add(new Left(f, "no automatic fix"));
+      } else if (r != null && Scanner.isMirrorPod(r)) {
+        left.add(new Left(f, MIRROR));
       } else if (!f.patchable()) {
         left.add(new Left(f, Remediation.WITHHELD));
       } else if (!f.control().remediation().safe() && !all) {

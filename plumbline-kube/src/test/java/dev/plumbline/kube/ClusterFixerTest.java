@@ -62,7 +62,11 @@ class ClusterFixerTest {
   }
 
   private ClusterFixer.Plan plan(boolean all) throws ClusterException {
-    Selection selection = Selection.resolve(Library.builtIn(), List.of(), CONTROLS, null,
+    return plan(all, CONTROLS);
+  }
+
+  private ClusterFixer.Plan plan(boolean all, List<String> controls) throws ClusterException {
+    Selection selection = Selection.resolve(Library.builtIn(), List.of(), controls, null,
         Map.of());
     ClusterReader.Result read = new ClusterReader(client)
         .read(ClusterReader.kindsFor(selection.controls()), Set.of());
@@ -127,6 +131,52 @@ class ClusterFixerTest {
       assertThat(l.reason()).contains("managed by Worker worker");
     });
     assertThat(plan.patches()).noneMatch(p -> p.target().kind().equals("Pod"));
+  }
+
+  @Test
+  void mirrorPodsAreNotPatchedButAHostedControlPlaneIs() throws Exception {
+    // the kubelet's copy of a static pod, with and without its owner reference to the node
+    client.pods().inNamespace("kube-system").resource(new PodBuilder().withNewMetadata()
+        .withName("kube-apiserver-cp-1").withNamespace("kube-system")
+        .addToAnnotations("kubernetes.io/config.mirror", "0e3c4a3b")
+        .addNewOwnerReference().withApiVersion("v1").withKind("Node").withName("cp-1")
+        .withUid("n-1").withController(true).endOwnerReference().endMetadata()
+        .withNewSpec().addNewContainer().withName("kube-apiserver")
+        .withImage("registry.k8s.io/kube-apiserver:v1.31.0")
+        .withCommand("kube-apiserver", "--secure-port=6443").endContainer()
+        .endSpec().build()).create();
+    client.pods().inNamespace("kube-system").resource(new PodBuilder().withNewMetadata()
+        .withName("kube-apiserver-cp-2").withNamespace("kube-system")
+        .addToAnnotations("kubernetes.io/config.mirror", "7f00a1c2").endMetadata()
+        .withNewSpec().addNewContainer().withName("kube-apiserver")
+        .withImage("registry.k8s.io/kube-apiserver:v1.31.0")
+        .withCommand("kube-apiserver", "--profiling=true").endContainer()
+        .endSpec().build()).create();
+    client.apps().deployments().inNamespace("tenant-a").resource(new DeploymentBuilder()
+        .withNewMetadata().withName("kube-apiserver").withNamespace("tenant-a").endMetadata()
+        .withNewSpec().withNewSelector().addToMatchLabels("app", "api").endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", "api").endMetadata()
+        .withNewSpec().addNewContainer().withName("kube-apiserver")
+        .withImage("registry.k8s.io/kube-apiserver:v1.31.0")
+        .withCommand("kube-apiserver").withArgs("--secure-port=6443").endContainer()
+        .endSpec().endTemplate().endSpec().build()).create();
+
+    ClusterFixer.Plan plan = plan(true, List.of("apiserver-profiling-enabled"));
+
+    assertThat(plan.left()).extracting(l -> l.finding().resource().display(),
+        ClusterFixer.Left::reason).containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("Pod/kube-system/kube-apiserver-cp-1",
+                ClusterFixer.MIRROR),
+            org.assertj.core.groups.Tuple.tuple("Pod/kube-system/kube-apiserver-cp-2",
+                ClusterFixer.MIRROR));
+    assertThat(plan.left()).allSatisfy(l -> assertThat(l.finding().patchable()).isFalse());
+    assertThat(plan.patches()).singleElement().satisfies(p -> {
+      assertThat(p.target().display()).isEqualTo("Deployment/tenant-a/kube-apiserver");
+      // args has no merge key: the API server replaces the list with the one sent
+      assertThat(p.body()).isEqualTo(Map.of("spec", Map.of("template", Map.of("spec",
+          Map.of("containers", List.of(Map.of("name", "kube-apiserver",
+              "args", List.of("--secure-port=6443", "--profiling=false"))))))));
+    });
   }
 
   @Test

@@ -65,9 +65,9 @@ class AdmissionTest {
   static final AdmissionSettings SETTINGS = AdmissionSettings.enabledDefaults()
       .withAction(OFF)
       .withFrameworks(Map.of("pss-baseline", ENFORCE, "pss-restricted", WARN))
-      .withControls(Map.of("mutable-image-tags", AUDIT))
+      .withControls(Map.of("mutable-image-tags", AUDIT, "apiserver-profiling-enabled", AUDIT))
       .withRemediate(Set.of("missing-seccomp-profile", "privilege-escalation-allowed",
-          "capabilities-not-dropped"));
+          "capabilities-not-dropped", "apiserver-profiling-enabled"));
 
   @TempDir
   static Path dir;
@@ -554,6 +554,40 @@ class AdmissionTest {
       JsonNode r = review("/admission/mutate", fixture(f));
       assertThat(r.path("allowed").asBoolean()).isTrue();
       assertThat(r.has("patch")).as(f).isFalse();
+    }
+  }
+
+  @Test
+  void mutationSetsAFlagOfAControlPlanePodButNeverOfAMirrorPod() throws Exception {
+    // a mirror pod is the kubelet's copy of a static pod: a patch would show a fix that the
+    // pod the kubelet runs from its file does not have
+    for (boolean mirror : List.of(false, true)) {
+      String uid = "3b2f7c1e-0001-4000-8000-0000000000c" + (mirror ? "2" : "1");
+      String text = new String(fixture("create-pod-clean.json"), StandardCharsets.UTF_8)
+          .replace("3b2f7c1e-0001-4000-8000-000000000001", uid)
+          .replace("\"image\": \"registry.example/web:1.4.2\",",
+              "\"image\": \"registry.k8s.io/kube-apiserver:v1.31.0\", "
+              + "\"command\": [\"kube-apiserver\", \"--secure-port=6443\"],")
+          .replace("\"labels\": {", mirror
+              ? "\"annotations\": {\"kubernetes.io/config.mirror\": \"0e3c4a3b\"},\n"
+                  + "        \"labels\": {" : "\"labels\": {");
+      byte[] fixture = text.getBytes(StandardCharsets.UTF_8);
+      JsonNode object = JSON.readTree(fixture).path("request").path("object");
+      assertThat(failing(object)).contains("apiserver-profiling-enabled");
+
+      JsonNode r = review("/admission/mutate", fixture);
+
+      assertThat(r.path("allowed").asBoolean()).isTrue();
+      if (mirror) {
+        assertThat(r.has("patch")).isFalse();
+        assertThat(events(uid)).noneMatch(e -> e.action().equals("MUTATE"));
+      } else {
+        JsonNode patch = JSON.readTree(Base64.getDecoder().decode(r.path("patch").asString()));
+        assertThat(JSON.writeValueAsString(patch)).isEqualTo("[{\"op\":\"add\",\"path\":"
+            + "\"/spec/containers/0/command/2\",\"value\":\"--profiling=false\"}]");
+        assertThat(failing(JsonPatch.apply(patch, object)))
+            .doesNotContain("apiserver-profiling-enabled");
+      }
     }
   }
 
