@@ -179,13 +179,14 @@ public final class Scanner {
           }
           judged = true;
           List<Violation> found = control.evaluate(t.context(), options.pssVersion());
-          if (!found.isEmpty() && control.remediation().hasPatch()
-              && (mirror || skipsPatch(control, t, resource, errors))) {
-            found.forEach(v -> withheld.add(v.targetPath()));
-          } else if (!found.isEmpty() && control.remediation().hasPatch()) {
-            for (Violation v : found) {
-              if (!control.remediation().fits(subject.object(), v.targetPath())) {
-                withheld.add(v.targetPath());
+          if (!found.isEmpty() && control.remediation().hasPatch()) {
+            if (mirror || skipsPatch(control, t, resource, errors)) {
+              found.forEach(v -> withheld.add(v.targetPath()));
+            } else {
+              for (Violation v : found) {
+                if (!control.remediation().fits(subject.object(), v.targetPath())) {
+                  withheld.add(v.targetPath());
+                }
               }
             }
           }
